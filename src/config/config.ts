@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const logLevel = z
+  .string()
+  .transform((v) => v.toLowerCase())
+  .pipe(z.enum(['fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace', 'silent']))
+  .transform((v) => (v === 'warning' ? 'warn' : v));
+
+/**
+ * Every environment variable the service reads, with its default. The Kubernetes
+ * ConfigMap and Secret, docker-compose.yml and docs/OPERATIONS.md are checked against this.
+ */
+export const envSchema = z.object({
+  /** `production` hides internals in error bodies. @defaultValue `development` */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** pino level; the seed guide's `INFO`/`DEBUG` spellings are accepted. @defaultValue `info` */
+  LOG_LEVEL: logLevel.default('info'),
+  /** API HTTP port (the seed guide fixes 8080; tests use 0). @defaultValue 8080 */
+  PORT: port.default(8080),
+  /** Worker probe and metrics port. @defaultValue 9464 */
+  WORKER_HTTP_PORT: port.default(9464),
+  /** MongoDB connection string (credentials come from a Secret, never a default). */
+  MONGODB_URL: z.string().min(1).default('mongodb://127.0.0.1:27017/'),
+  /** Database name (ConfigMap key `database-name`). @defaultValue `globeco_production` */
+  DATABASE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('globeco_production'),
+  /** MongoDB driver pool size per process. @defaultValue 20 */
+  CONNECTION_POOL_SIZE: positiveInt.max(1000).default(20),
+  /** Redis connection string for BullMQ. @defaultValue `redis://127.0.0.1:6379` */
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix and queue base name, so several deployments can share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ogs'),
+  /** Per-portfolio solve deadline in seconds (ConfigMap key `optimization-timeout`). @defaultValue 30 */
+  OPTIMIZATION_TIMEOUT: z.coerce.number().positive().max(3600).default(30),
+  /** Solver threads per worker process. @defaultValue 2 */
+  THREAD_POOL_MAX_WORKERS: positiveInt.max(64).default(2),
+  /** Chunks processed at once per worker process. @defaultValue 2 */
+  WORKER_CONCURRENCY: positiveInt.max(256).default(2),
+  /** Portfolios carried by one queue job. @defaultValue 200 */
+  CHUNK_SIZE: positiveInt.max(10000).default(200),
+  /** Where holdings, cash and prices come from. @defaultValue `snapshot` */
+  MARKET_DATA_SOURCE: z.enum(['snapshot', 'globeco']).default('snapshot'),
+  PORTFOLIO_ACCOUNTING_SERVICE_URL: z.url().default('http://globeco-portfolio-accounting-service:8087'),
+  SECURITY_SERVICE_URL: z.url().default('http://globeco-security-service:8000'),
+  PRICING_SERVICE_URL: z.url().default('http://globeco-pricing-service:8083'),
+  /** How long the v1 rebalance endpoints wait for a run before answering 202. @defaultValue 10 */
+  V1_REBALANCE_WAIT_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  /** API keys accepted on mutating routes; empty means mutating routes are open. */
+  API_KEYS: list.default([]),
+  /** Keys that may act on the queue dashboard; empty means it is read-only. */
+  ADMIN_API_KEYS: list.default([]),
+  /** Largest JSON body accepted. @defaultValue `5mb` */
+  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('5mb'),
+  /** Whether the process is expected to run inside Kubernetes (fleet view in /health/health). */
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  /** Namespace for the fleet view. @defaultValue `globeco` */
+  POD_NAMESPACE: z.string().default('globeco'),
+  /** Worker Deployment and HPA names for the fleet view. */
+  WORKER_DEPLOYMENT_NAME: z.string().default('globeco-order-generation-worker'),
+  WORKER_HPA_NAME: z.string().default('globeco-order-generation-worker-hpa'),
+  /** Trust X-Forwarded-* from the Ingress. @defaultValue true */
+  TRUST_PROXY: bool.default(true),
+});
+
+/** The parsed, frozen configuration. */
+export type Config = Readonly<z.output<typeof envSchema>>;
+
+/** Every variable name the service reads. */
+export const configKeys = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+/**
+ * Parses the environment once. Throws one error listing every bad variable,
+ * so a misconfigured pod fails at start-up rather than at first use.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of configKeys) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return Object.freeze(parsed.data);
+}

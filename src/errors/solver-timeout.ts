@@ -1,0 +1,5 @@
+import { AppError } from './app-error.js';
+
+export class SolverTimeout extends AppError {
+  readonly code = 'SOLVER_TIMEOUT' as const;
+}
