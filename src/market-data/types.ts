@@ -1,0 +1,26 @@
+import type { HoldingInput } from '../core/optimizer/types.js';
+
+/** Cash and holdings of one portfolio, as the market-data source reports them. */
+export interface PortfolioSnapshot {
+  portfolioId: string;
+  /** Cash balance, decimal string. */
+  cash: string;
+  /** Whole-share holdings; securities with quantity 0 may be left out. */
+  holdings: HoldingInput[];
+}
+
+/**
+ * Where holdings, cash and prices come from: `snapshot` (stored in MongoDB) or
+ * `globeco` (the GlobeCo accounting, security and pricing services).
+ * Implementations throw `UpstreamUnavailable` when the source cannot answer.
+ */
+export interface MarketDataSource {
+  readonly name: 'snapshot' | 'globeco';
+  /**
+   * Holdings and cash for each portfolio. A portfolio with no record is empty
+   * (cash "0", no holdings), not an error.
+   */
+  loadPortfolios(portfolioIds: readonly string[]): Promise<Map<string, PortfolioSnapshot>>;
+  /** Price per security as a decimal string > 0. Securities without a price are absent. */
+  loadPrices(securityIds: readonly string[]): Promise<Map<string, string>>;
+}
