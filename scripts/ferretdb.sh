@@ -26,14 +26,17 @@ PID_FILE="$RUN_DIR/ferretdb.pid"
 URL_FILE="$RUN_DIR/ferretdb.url"
 
 build() {
-  if [[ -x "$BIN" ]] && "$BIN" --version 2>/dev/null | grep -q "$VERSION"; then
+  # Capture first: `--version | grep -q` under pipefail fails on SIGPIPE and would rebuild.
+  local have=""
+  [[ -x "$BIN" ]] && have=$("$BIN" --version 2>/dev/null || true)
+  if [[ "$have" == *"version: $VERSION"* ]]; then
     return 0
   fi
   command -v go >/dev/null || { echo "ferretdb.sh: Go is required to build FerretDB" >&2; exit 1; }
   echo "Building FerretDB $VERSION (once; about a minute)..." >&2
-  local work
-  work=$(mktemp -d)
-  trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' RETURN
+  BUILD_DIR=$(mktemp -d)
+  trap 'chmod -R u+w "$BUILD_DIR" 2>/dev/null; rm -rf "$BUILD_DIR"' EXIT
+  local work=$BUILD_DIR
   local dir
   dir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
   [[ -n "$dir" ]] || { echo "ferretdb.sh: go mod download gave no directory" >&2; exit 1; }
@@ -42,7 +45,7 @@ build() {
   echo "$VERSION" > "$work/src/build/version/version.txt"
   mkdir -p "$BIN_DIR"
   (cd "$work/src" && CGO_ENABLED=0 go build -trimpath -o "$BIN" ./cmd/ferretdb)
-  "$BIN" --version | grep -q "$VERSION"
+  [[ "$("$BIN" --version)" == *"version: $VERSION"* ]]
 }
 
 free_port() {
