@@ -1,0 +1,72 @@
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import helmet from 'helmet';
+import type { Config } from '../config/config.js';
+import { NotFound } from '../errors/index.js';
+import type { Logger } from '../observability/logger.js';
+import { docsRouter } from './docs-page.js';
+import { serviceVersion } from './health/version.js';
+import { apiKeyCheck } from './http/api-keys.js';
+import { correlation } from './http/correlation.js';
+import { cors } from './http/cors.js';
+import { errorHandler } from './http/error-response.js';
+import { mountRoutes } from './http/mount-routes.js';
+import { assertSafeKeys } from './http/safe-keys.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { routes as defaultRoutes } from './routes/index.js';
+import type { RouteDefinition } from './routes/route.js';
+import type { ApiServices } from './services.js';
+
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+
+/** Everything the HTTP app needs; it opens nothing and reads no environment itself. */
+export interface AppDeps {
+  services: ApiServices;
+  logger: Logger;
+  config: Pick<Config, 'NODE_ENV' | 'API_KEYS' | 'BODY_LIMIT' | 'TRUST_PROXY'>;
+  /** @defaultValue the route table in `routes/index.ts` */
+  routes?: readonly RouteDefinition[];
+  /** Run on every request after the correlation id is set (e.g. HTTP metrics). */
+  middleware?: RequestHandler[];
+  /** Browser origins allowed to call the API (`*` for any). @defaultValue none: no CORS headers */
+  corsOrigins?: readonly string[];
+  /**
+   * Routers that are not route-table JSON endpoints (`/metrics`, `/health/*`, bull-board,
+   * the dashboard). Mounted in front of the route table, so they win on equal paths.
+   */
+  routers?: Router[];
+}
+
+/** Builds the Express app. Listening is the composition root's job. */
+export function createApp(deps: AppDeps): Express {
+  const routes = deps.routes ?? defaultRoutes;
+  const production = deps.config.NODE_ENV === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
+  app.use(helmet());
+  app.use(correlation(deps.logger));
+  app.use(cors(deps.corsOrigins ?? []));
+  for (const middleware of deps.middleware ?? []) app.use(middleware);
+  app.use(express.json({ limit: deps.config.BODY_LIMIT, type: 'application/json' }));
+  app.use(rejectUnsafeKeys);
+
+  const openApi = buildOpenApiDocument(routes, serviceVersion());
+  app.get(OPENAPI_PATH, (_req, res) => {
+    res.json(openApi);
+  });
+  app.use(docsRouter(OPENAPI_PATH));
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use(mountRoutes(routes, deps.services, apiKeyCheck(deps.config.API_KEYS)));
+
+  app.use((req, _res, next) => {
+    next(new NotFound(`no route for ${req.method} ${req.path.slice(0, 200)}`));
+  });
+  app.use(errorHandler(production));
+  return app;
+}
+
+const rejectUnsafeKeys: RequestHandler = (req, _res, next) => {
+  assertSafeKeys(req.query, 'query');
+  assertSafeKeys(req.body, 'body');
+  next();
+};

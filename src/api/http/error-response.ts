@@ -1,0 +1,67 @@
+import type { ErrorRequestHandler } from 'express';
+import { AppError, type ErrorCode } from '../../errors/index.js';
+import { RuleViolation } from '../../core/model/rule-violation.js';
+
+/** The body of every error answer: v1-compatible `detail`, plus a stable `code` and the `field` when known. */
+export interface ErrorBody {
+  detail: string;
+  code: string;
+  field?: string;
+}
+
+/**
+ * Status per error code. Business-rule violations (`RuleViolation`, `Infeasible`) are
+ * 422; malformed input is 400; a stale version is 409.
+ */
+const STATUS: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  NOT_FOUND: 404,
+  VERSION_CONFLICT: 409,
+  CONFLICT: 409,
+  INFEASIBLE: 422,
+  SOLVER_TIMEOUT: 422,
+  UPSTREAM_UNAVAILABLE: 503,
+  UNAUTHORIZED: 401,
+};
+
+/** body-parser failures carry a `type`; map the ones a client can cause. */
+const PARSER_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  'entity.parse.failed': { status: 400, code: 'MALFORMED_JSON', detail: 'body: malformed JSON' },
+  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'body: larger than the configured limit' },
+  'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'body: unsupported content encoding' },
+  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'body: unsupported charset' },
+  'media.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'body: Content-Type must be application/json' },
+  'request.aborted': { status: 400, code: 'REQUEST_ABORTED', detail: 'body: request aborted' },
+  'request.size.invalid': { status: 400, code: 'INVALID_INPUT', detail: 'body: size does not match Content-Length' },
+};
+
+/** Maps any thrown value to a status and body. Internals never reach the body in production. */
+export function errorResponse(error: unknown, production: boolean): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    const status = error instanceof RuleViolation ? 422 : STATUS[error.code];
+    const field = 'field' in error && typeof error.field === 'string' ? error.field : undefined;
+    return { status, body: { detail: error.message, code: error.code, ...(field ? { field } : {}) } };
+  }
+  const type = (error as { type?: unknown } | null)?.type;
+  const parser = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
+  if (parser) return { status: parser.status, body: { detail: parser.detail, code: parser.code } };
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, body: { detail: production ? 'bad request' : String((error as Error).message), code: 'BAD_REQUEST' } };
+  }
+  const detail = production ? 'internal error' : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+  return { status: 500, body: { detail, code: 'INTERNAL' } };
+}
+
+/** The error middleware: the one place error bodies are written. */
+export function errorHandler(production: boolean): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const { status, body } = errorResponse(error, production);
+    if (status >= 500) res.locals.log?.error({ err: error }, 'unhandled error');
+    res.status(status).json(body);
+  };
+}

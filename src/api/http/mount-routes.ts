@@ -1,0 +1,73 @@
+import { Router, type Request, type Response } from 'express';
+import type { ZodType } from 'zod';
+import { InvalidInput } from '../../errors/index.js';
+import type { RouteDefinition, RouteResult } from '../routes/route.js';
+import type { ApiServices } from '../services.js';
+import { wrapAsync } from './wrap-async.js';
+
+/** `/api/v1/model/{id}` → `/api/v1/model/:id` */
+export function toExpressPath(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+/** Formats a zod issue path as `positions[2].target`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? formatPath(issue.path) : where;
+  throw new InvalidInput(`${field}: ${issue?.message ?? 'invalid'}`, field);
+}
+
+class UnsupportedMediaType extends Error {
+  readonly status = 415;
+  readonly type = 'media.unsupported';
+}
+
+function write(res: Response, result: RouteResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  res.status(result.status ?? 200);
+  if (result.body === undefined) res.end();
+  else res.json(result.body);
+}
+
+/**
+ * Builds an Express router from route definitions: auth on mutating routes, content-type
+ * check on body routes, zod parsing, then the thin handler.
+ */
+export function mountRoutes(
+  routes: readonly RouteDefinition[],
+  services: ApiServices,
+  authorize: (req: Request) => void,
+): Router {
+  const router = Router();
+  for (const route of routes) {
+    router[route.method](
+      toExpressPath(route.path),
+      wrapAsync(async (req, res) => {
+        if (route.mutates) authorize(req);
+        // req.is() is null when there is no body at all; the schema then reports the missing body.
+        if (route.body && req.is('application/json') === false) throw new UnsupportedMediaType();
+        const gone = new AbortController();
+        res.once('close', () => {
+          if (!res.writableEnded) gone.abort();
+        });
+        const input = {
+          params: parse(route.params, req.params, 'params'),
+          query: parse(route.query, req.query, 'query'),
+          body: parse(route.body, req.body, 'body'),
+          ctx: { log: res.locals.log, correlationId: res.locals.correlationId, headers: req.headers, signal: gone.signal },
+        };
+        write(res, await route.handler(input as never, services));
+      }),
+    );
+  }
+  return router;
+}

@@ -1,0 +1,42 @@
+import type { Db } from 'mongodb';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../observability/logger.js';
+import { pingMongo } from '../store/mongo.js';
+import { ModelsRepository } from '../store/models-repository.js';
+
+/** A named dependency check: resolves when the dependency answers, rejects otherwise. */
+export type ReadinessCheck = () => Promise<void>;
+
+/**
+ * Everything route handlers may use. A feature adds its service with one line here and
+ * one line in `buildServices`.
+ */
+export interface ApiServices {
+  models: ModelsRepository;
+  /** Checked by `/health/ready`, by name (e.g. `mongodb`, `redis`). */
+  readiness: Record<string, ReadinessCheck>;
+}
+
+/** The opened resources the composition root hands to `buildServices`. */
+export interface ServiceContext {
+  config: Config;
+  db: Db;
+  /** Shared connection (e.g. for BullMQ `Queue`s); closed by the composition root. */
+  redis: Redis;
+  logger: Logger;
+  /** Registers a cleanup that `stop()` awaits, in reverse order, before closing Redis and Mongo. */
+  onClose(close: () => Promise<void>): void;
+}
+
+export function buildServices(ctx: ServiceContext): ApiServices {
+  return {
+    models: new ModelsRepository(ctx.db),
+    readiness: {
+      mongodb: () => pingMongo(ctx.db),
+      redis: async () => {
+        await ctx.redis.ping();
+      },
+    },
+  };
+}

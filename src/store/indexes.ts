@@ -1,0 +1,10 @@
+import type { Db } from 'mongodb';
+import { ensureModelIndexes } from './models-repository.js';
+
+/**
+ * Creates every collection's indexes. Idempotent, run at start by each composition
+ * root. A repository that owns a collection adds its `ensure…Indexes(db)` here with one line.
+ */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await ensureModelIndexes(db);
+}
