@@ -48,7 +48,7 @@ export async function start(overrides: StartOverrides = {}): Promise<RunningApi>
     closers.push(async () => {
       for (const close of featureClosers.reverse()) await close();
     });
-    const app = createApp({ services, logger, config });
+    const app = createApp({ services, logger, config, corsOrigins: config.CORS_ORIGINS });
     const server = await listen(app, config.PORT);
     const port = (server.address() as AddressInfo).port;
     const api = { port, config, services, app, logger };

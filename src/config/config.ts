@@ -59,6 +59,8 @@ export const envSchema = z.object({
   API_KEYS: list.default([]),
   /** Keys that may act on the queue dashboard; empty means it is read-only. */
   ADMIN_API_KEYS: list.default([]),
+  /** Browser origins allowed by CORS (the portal's); empty means no CORS headers. */
+  CORS_ORIGINS: list.default([]),
   /** Largest JSON body accepted. @defaultValue `5mb` */
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/).default('5mb'),
   /** Whether the process is expected to run inside Kubernetes (fleet view in /health/health). */
