@@ -1,0 +1,121 @@
+/**
+ * The problem JSON the CLI reads (snake_case, as the API spells it), parsed with zod into the
+ * optimizer's `ProblemInput`. The schema checks shapes; the optimizer checks values (signs, bands,
+ * duplicates), so every rule lives in one place and both report the offending field.
+ */
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+import type { ProblemInput, SolveOptions } from '../core/optimizer/types.js';
+
+/**
+ * JSON numbers become their shortest decimal string (`String(n)`), written out without an
+ * exponent because the optimizer takes plain decimals only: `1e-7` → `"0.0000001"`.
+ */
+function numberToDecimal(value: number): string {
+  const text = String(value);
+  return /e/i.test(text) ? new Decimal(text).toFixed() : text;
+}
+
+const decimal = z.union([
+  z.string(),
+  z.number().refine(Number.isFinite, 'must be a finite number').transform(numberToDecimal),
+]);
+const shares = z.union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)]);
+const securityId = z.string();
+
+const holdingSchema = z.strictObject({ security_id: securityId, quantity: shares });
+const positionSchema = z.strictObject({ security_id: securityId, target: decimal, low_drift: decimal, high_drift: decimal });
+
+const optionsSchema = z.strictObject({
+  cash_reserve: decimal.optional(),
+  min_trade_value: decimal.optional(),
+  lot_sizes: z.record(securityId, z.number().int().positive()).optional(),
+  no_buy: z.array(securityId).optional(),
+  no_sell: z.array(securityId).optional(),
+  mode: z.enum(['target', 'band']).optional(),
+  deadline_ms: z.number().positive().optional(),
+});
+
+/** One problem as JSON. `options` and each of its keys are optional. */
+export const problemSchema = z.strictObject({
+  id: z.union([z.string(), z.number()]).optional(),
+  cash: decimal,
+  holdings: z.array(holdingSchema),
+  prices: z.record(securityId, decimal),
+  model: z.strictObject({ positions: z.array(positionSchema) }),
+  options: optionsSchema.optional(),
+});
+
+export type ProblemJson = z.output<typeof problemSchema>;
+
+/** A problem's `id` as given (string or number), or null. */
+export type ProblemId = string | number | null;
+
+/** A parsed problem, or why it could not be parsed. */
+export type ParsedProblem =
+  | { ok: true; id: ProblemId; input: ProblemInput }
+  | { ok: false; id: ProblemId; field: string; message: string };
+
+/** `['holdings', 0, 'quantity']` → `holdings[0].quantity`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+function toOptions(options: ProblemJson['options']): SolveOptions | undefined {
+  if (!options) return undefined;
+  const mapped: SolveOptions = {
+    cashReserve: options.cash_reserve,
+    minTradeValue: options.min_trade_value,
+    lotSizes: options.lot_sizes,
+    noBuy: options.no_buy,
+    noSell: options.no_sell,
+    mode: options.mode,
+    deadlineMs: options.deadline_ms,
+  };
+  return Object.fromEntries(Object.entries(mapped).filter(([, v]) => v !== undefined)) as SolveOptions;
+}
+
+/** Maps the snake_case JSON onto the optimizer's input. */
+export function toProblemInput(json: ProblemJson): ProblemInput {
+  const input: ProblemInput = {
+    cash: json.cash,
+    holdings: json.holdings.map((h) => ({ securityId: h.security_id, quantity: h.quantity })),
+    prices: json.prices,
+    positions: json.model.positions.map((p) => ({
+      securityId: p.security_id,
+      target: p.target,
+      lowDrift: p.low_drift,
+      highDrift: p.high_drift,
+    })),
+  };
+  const options = toOptions(json.options);
+  return options ? { ...input, options } : input;
+}
+
+function idOf(value: unknown): ProblemId {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+/** Validates one parsed JSON value; the first issue names the field. */
+export function parseProblem(value: unknown): ParsedProblem {
+  const parsed = problemSchema.safeParse(value);
+  if (parsed.success) return { ok: true, id: parsed.data.id ?? null, input: toProblemInput(parsed.data) };
+  const issue = parsed.error.issues[0];
+  const path = [...(issue?.path ?? [])];
+  if (issue?.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+  return { ok: false, id: idOf(value), field: fieldPath(path) || '(problem)', message: issue?.message ?? 'invalid problem' };
+}
+
+/** Parses one line of JSON Lines; unparsable JSON is reported against the field `json`. */
+export function parseProblemLine(line: string): ParsedProblem {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { ok: false, id: null, field: 'json', message: `not valid JSON (${(error as Error).message})` };
+  }
+  return parseProblem(value);
+}

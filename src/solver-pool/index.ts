@@ -1,0 +1,13 @@
+export { createSolverPool } from './pool.js';
+export type {
+  FailedResult,
+  InvalidResult,
+  PoolResult,
+  PoolStatus,
+  SolvedResult,
+  SolveManyOptions,
+  SolverPool,
+  SolverPoolOptions,
+  SolverPoolStatus,
+  TimeoutResult,
+} from './types.js';

@@ -1,0 +1,61 @@
+import { describe, expect, it } from '@jest/globals';
+import { fieldPath, parseProblem, parseProblemLine } from '../../src/cli/problem-schema.js';
+import { invalidJson } from '../../src/cli/result-json.js';
+
+const id = 'a'.repeat(24);
+const base = {
+  id: 'p1',
+  cash: 1000,
+  holdings: [{ security_id: id, quantity: 3 }],
+  prices: { [id]: 12.5 },
+  model: { positions: [{ security_id: id, target: '0.5', low_drift: 0.05, high_drift: '0.05' }] },
+};
+
+describe('problem JSON → ProblemInput', () => {
+  it('when decimals are JSON numbers, then they become their shortest decimal strings, without exponents', () => {
+    const parsed = parseProblem({ ...base, cash: 1e-7, options: { cash_reserve: 1e21, deadline_ms: 250, mode: 'band' } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      id: 'p1',
+      input: {
+        cash: '0.0000001',
+        prices: { [id]: '12.5' },
+        positions: [{ securityId: id, target: '0.5', lowDrift: '0.05', highDrift: '0.05' }],
+        holdings: [{ securityId: id, quantity: 3 }],
+        options: { cashReserve: '1000000000000000000000', deadlineMs: 250, mode: 'band' },
+      },
+    });
+  });
+
+  it('when options are absent, then the input has none', () => {
+    const parsed = parseProblem(base);
+    expect(parsed.ok && parsed.input.options).toBeUndefined();
+  });
+
+  it('when a nested field has the wrong type, then the error names it by path', () => {
+    const parsed = parseProblem({ ...base, model: { positions: [{ ...base.model.positions[0], target: true }] } });
+    expect(parsed).toMatchObject({ ok: false, id: 'p1', field: 'model.positions[0].target' });
+  });
+
+  it('when an option is misspelt, then the unknown key is the field reported', () => {
+    const parsed = parseProblem({ ...base, options: { cash_reserv: '5' } });
+    expect(parsed).toMatchObject({ ok: false, field: 'options.cash_reserv' });
+  });
+
+  it('when the line is not JSON, then the field is json and the id is unknown', () => {
+    expect(parseProblemLine('{"id": 1,')).toMatchObject({ ok: false, id: null, field: 'json' });
+  });
+
+  it('when the optimizer names a positions field, then the CLI reason names it under model', () => {
+    expect(invalidJson(7, 'positions[2].low_drift', 'positions[2].low_drift must be between 0 and 1')).toEqual({
+      id: 7,
+      status: 'invalid',
+      reason: 'model.positions[2].low_drift: must be between 0 and 1',
+    });
+  });
+
+  it('when building a field path, then indexes are bracketed and keys dotted', () => {
+    expect(fieldPath(['prices', id])).toBe(`prices.${id}`);
+    expect(fieldPath(['holdings', 0, 'quantity'])).toBe('holdings[0].quantity');
+  });
+});

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import express from 'express';
+import { runCli } from '../../src/cli/run-cli.js';
+import { runsApiStub } from '../browser/support/runs-api-stub.js';
+
+function io(env: NodeJS.ProcessEnv) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  return { io: { stdin: new PassThrough(), stdout, stderr, env }, out: () => out, err: () => err };
+}
+
+describe('ogs run, runs and run-status against the runs API', () => {
+  let server: Server;
+  let env: NodeJS.ProcessEnv;
+  const bodies: unknown[] = [];
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(express.json());
+    app.use((req, _res, next) => {
+      if (req.method === 'POST') bodies.push(req.body);
+      next();
+    });
+    app.use(runsApiStub());
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    env = { OGS_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  });
+
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('when a run is submitted for all portfolios, then progress is shown and the summary lists counts, orders and reasons', async () => {
+    const t = io(env);
+    const code = await runCli(['run', '--all', '--mode', 'band'], t.io);
+    expect(code).toBe(0);
+    expect(bodies.at(-1)).toEqual({ all: true, options: { mode: 'band' } });
+    expect(t.err()).toMatch(/Submitted run run\d+ \(12 portfolios\)/);
+    expect(t.err()).toMatch(/12\/12 portfolios \(100%\)/);
+    expect(t.out()).toMatch(/completed_with_errors/);
+    expect(t.out()).toMatch(/optimal\s+11/);
+    expect(t.out()).toMatch(/orders\s+44/);
+    expect(t.out()).toContain('cash too short: needs 1,204.50, has 310.00');
+  });
+
+  it('when portfolio ids come from a file, then they are sent as portfolio_ids', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ogs-run-')), 'ids.txt');
+    writeFileSync(file, 'p1\np2, p3\n');
+    const t = io(env);
+    expect(await runCli(['run', '--portfolios', file, '--no-wait'], t.io)).toBe(0);
+    expect(bodies.at(-1)).toEqual({ portfolio_ids: ['p1', 'p2', 'p3'] });
+    expect(JSON.parse(t.out()).status).toBe('queued');
+  });
+
+  it('when two selections are given, then it is a usage error with exit code 2', async () => {
+    const t = io(env);
+    expect(await runCli(['run', '--all', '--model', 'm1'], t.io)).toBe(2);
+    expect(t.err()).toContain('give exactly one of --model ID…, --portfolios FILE or --all');
+  });
+
+  it('when runs are listed, then a table shows each run with its progress', async () => {
+    const t = io(env);
+    expect(await runCli(['runs'], t.io)).toBe(0);
+    expect(t.out()).toMatch(/^RUN\s+STATUS\s+PROCESSED/);
+    expect(t.out()).toMatch(/run1\s+completed_with_errors\s+12\/12\s+11\s+1/);
+  });
+
+  it('when a run status is asked for, then its summary is printed; an unknown id fails', async () => {
+    const t = io(env);
+    expect(await runCli(['run-status', 'run1'], t.io)).toBe(0);
+    expect(t.out()).toMatch(/^Run run1: completed_with_errors/);
+    await expect(runCli(['run-status', 'nope'], io(env).io)).rejects.toThrow('HTTP 404: no such run');
+  });
+});
