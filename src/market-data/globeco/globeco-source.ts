@@ -1,0 +1,80 @@
+import type { MarketDataSource, PortfolioSnapshot } from '../types.js';
+import { CachedLoader, Limiter, loadAll } from './concurrency.js';
+import { parseClose, parsePortfolioSummary, parseTicker } from './responses.js';
+import { TtlCache } from './ttl-cache.js';
+import { UpstreamClient, type UpstreamClientOptions } from './upstream-client.js';
+
+/** Settings shared by the three clients, plus the caches and concurrency. */
+export type GlobecoCallOptions = Omit<UpstreamClientOptions, 'name' | 'baseUrl'>;
+
+/** Where the GlobeCo services live and how to call them. */
+export interface GlobecoMarketDataOptions {
+  portfolioAccountingUrl: string;
+  securityUrl: string;
+  pricingUrl: string;
+  /** Timeouts, retries, breaker window, injectable fetch/sleep/clock. */
+  calls?: GlobecoCallOptions;
+  /** Upstream requests in flight at once, across the three services. @defaultValue 16 */
+  concurrency?: number;
+  /** @defaultValue 600000 (10 min) */
+  tickerTtlMs?: number;
+  /** @defaultValue 60000 (1 min) */
+  priceTtlMs?: number;
+  /** Entries per cache. @defaultValue 10000 */
+  cacheSize?: number;
+}
+
+/**
+ * Market data from the GlobeCo portfolio accounting, security and pricing services.
+ * Holdings are read fresh each time; tickers and prices are cached. Any service that is
+ * down makes the call throw `UpstreamUnavailable`, at once while its breaker is open.
+ */
+export class GlobecoMarketData implements MarketDataSource {
+  readonly name = 'globeco' as const;
+  readonly accounting: UpstreamClient;
+  readonly security: UpstreamClient;
+  readonly pricing: UpstreamClient;
+  private readonly summaries: CachedLoader<PortfolioSnapshot>;
+  private readonly tickers: CachedLoader<string | null>;
+  private readonly closes: CachedLoader<string | null>;
+
+  constructor(options: GlobecoMarketDataOptions) {
+    const calls = options.calls ?? {};
+    const now = calls.now;
+    this.accounting = new UpstreamClient({ ...calls, name: 'portfolio accounting service', baseUrl: options.portfolioAccountingUrl });
+    this.security = new UpstreamClient({ ...calls, name: 'security service', baseUrl: options.securityUrl });
+    this.pricing = new UpstreamClient({ ...calls, name: 'pricing service', baseUrl: options.pricingUrl });
+    const limiter = new Limiter(options.concurrency ?? 16);
+    const maxEntries = options.cacheSize ?? 10_000;
+    this.summaries = new CachedLoader(null, limiter, async (id) =>
+      parsePortfolioSummary(id, await this.accounting.getJson(`/api/v1/portfolios/${encodeURIComponent(id)}/summary`)),
+    );
+    this.tickers = new CachedLoader(new TtlCache({ ttlMs: options.tickerTtlMs ?? 600_000, maxEntries, now }), limiter, async (id) =>
+      parseTicker(id, await this.security.getJson(`/api/v1/security/${encodeURIComponent(id)}`)),
+    );
+    this.closes = new CachedLoader(new TtlCache({ ttlMs: options.priceTtlMs ?? 60_000, maxEntries, now }), limiter, async (ticker) =>
+      parseClose(await this.pricing.getJson(`/api/v1/price/${encodeURIComponent(ticker)}`)),
+    );
+  }
+
+  async loadPortfolios(portfolioIds: readonly string[]): Promise<Map<string, PortfolioSnapshot>> {
+    return loadAll(portfolioIds, this.summaries);
+  }
+
+  async loadPrices(securityIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(securityIds)];
+    // Each security goes on to its price as soon as its ticker is known.
+    const closes = await Promise.all(
+      unique.map(async (id) => {
+        const ticker = await this.tickers.get(id);
+        return ticker === null ? null : this.closes.get(ticker);
+      }),
+    );
+    const prices = new Map<string, string>();
+    unique.forEach((id, i) => {
+      const close = closes[i];
+      if (close) prices.set(id, close);
+    });
+    return prices;
+  }
+}

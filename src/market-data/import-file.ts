@@ -1,0 +1,145 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse';
+import { canonicalDecimal } from './decimal-text.js';
+
+/** Which upload a file feeds. */
+export type ImportKind = 'holdings' | 'prices';
+
+/** Where each request row (and, for holdings, each holding) came from in the file. */
+export interface RowOrigin {
+  /** 1-based file line of the row (its first line for holdings); null for JSON files. */
+  line: number | null;
+  /** 1-based file line of each holding, in order (holdings CSV only). */
+  holdingLines: number[];
+}
+
+/** A file read into API request rows, with their origins, and problems only the file shows. */
+export interface ImportFile {
+  rows: Record<string, unknown>[];
+  origins: RowOrigin[];
+  /** E.g. a portfolio whose rows disagree on its cash; the API cannot see those. */
+  problems: string[];
+}
+
+interface CsvRecord {
+  record: Record<string, string>;
+  info: { lines: number };
+}
+
+const COLUMNS: Record<ImportKind, string[]> = {
+  holdings: ['portfolio_id', 'cash', 'security_id', 'quantity'],
+  prices: ['security_id', 'price'],
+};
+
+function csvRecords(file: string): AsyncIterable<CsvRecord> {
+  return createReadStream(file).pipe(
+    parse({ columns: true, info: true, trim: true, skip_empty_lines: true, bom: true }),
+  ) as AsyncIterable<CsvRecord>;
+}
+
+function checkHeader(kind: ImportKind, record: Record<string, string>): void {
+  const missing = COLUMNS[kind].filter((c) => !(c in record));
+  if (missing.length > 0) {
+    throw new Error(`the ${kind} CSV header must name ${COLUMNS[kind].join(',')}; missing ${missing.join(',')}`);
+  }
+}
+
+/**
+ * Holdings CSV: one line per holding, cash repeated on each; a line with an empty
+ * security_id is a cash-only portfolio. Lines of one portfolio need not be adjacent: they
+ * are gathered so each portfolio goes whole into one request (an upload replaces it).
+ */
+async function readHoldingsCsv(file: string): Promise<ImportFile> {
+  const byPortfolio = new Map<string, { row: { portfolio_id: string; cash: string; holdings: unknown[] }; origin: RowOrigin }>();
+  const problems: string[] = [];
+  let headerChecked = false;
+  for await (const { record, info } of csvRecords(file)) {
+    if (!headerChecked) checkHeader('holdings', record);
+    headerChecked = true;
+    const { portfolio_id: pid = '', cash = '', security_id: sid = '', quantity = '' } = record;
+    let entry = byPortfolio.get(pid);
+    if (!entry) {
+      entry = { row: { portfolio_id: pid, cash, holdings: [] }, origin: { line: info.lines, holdingLines: [] } };
+      byPortfolio.set(pid, entry);
+    } else if (cash !== entry.row.cash && (canonicalDecimal(cash) ?? cash) !== (canonicalDecimal(entry.row.cash) ?? entry.row.cash)) {
+      problems.push(`line ${info.lines}: cash ${JSON.stringify(cash)} differs from ${JSON.stringify(entry.row.cash)} on line ${entry.origin.line} for portfolio ${pid}`);
+    }
+    if (sid === '' && quantity === '') continue;
+    entry.row.holdings.push({ security_id: sid, quantity });
+    entry.origin.holdingLines.push(info.lines);
+  }
+  const entries = [...byPortfolio.values()];
+  return { rows: entries.map((e) => e.row), origins: entries.map((e) => e.origin), problems };
+}
+
+async function readPricesCsv(file: string): Promise<ImportFile> {
+  const rows: Record<string, unknown>[] = [];
+  const origins: RowOrigin[] = [];
+  let headerChecked = false;
+  for await (const { record, info } of csvRecords(file)) {
+    if (!headerChecked) checkHeader('prices', record);
+    headerChecked = true;
+    rows.push({ security_id: record.security_id, price: record.price });
+    origins.push({ line: info.lines, holdingLines: [] });
+  }
+  return { rows, origins, problems: [] };
+}
+
+async function readJson(file: string): Promise<ImportFile> {
+  const value = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  if (!Array.isArray(value)) throw new Error('a JSON import file must hold an array of rows, as the API body');
+  return { rows: value as Record<string, unknown>[], origins: value.map(() => ({ line: null, holdingLines: [] })), problems: [] };
+}
+
+/** Reads a `.csv` (streamed) or `.json` import file. Throws on unreadable or malformed files. */
+export async function readImportFile(kind: ImportKind, file: string): Promise<ImportFile> {
+  if (/\.json$/i.test(file)) return readJson(file);
+  if (/\.csv$/i.test(file)) return kind === 'holdings' ? readHoldingsCsv(file) : readPricesCsv(file);
+  throw new Error(`cannot tell the format of ${file}: name it .csv or .json`);
+}
+
+/** One request's worth of rows, with where they came from. */
+export interface ImportBatch {
+  rows: Record<string, unknown>[];
+  origins: RowOrigin[];
+  /** CSV lines (holdings) or rows (prices) the batch carries. */
+  size: number;
+}
+
+/**
+ * Splits rows into requests of at most `maxSize` CSV lines; a portfolio is never split
+ * (one bigger than `maxSize` travels alone), since each upload replaces a whole portfolio.
+ */
+export function toBatches(file: ImportFile, maxSize: number): ImportBatch[] {
+  const batches: ImportBatch[] = [];
+  let current: ImportBatch = { rows: [], origins: [], size: 0 };
+  file.rows.forEach((row, i) => {
+    const size = Math.max(1, Array.isArray(row.holdings) ? row.holdings.length : 1);
+    if (current.rows.length > 0 && current.size + size > maxSize) {
+      batches.push(current);
+      current = { rows: [], origins: [], size: 0 };
+    }
+    current.rows.push(row);
+    current.origins.push(file.origins[i] ?? { line: null, holdingLines: [] });
+    current.size += size;
+  });
+  if (current.rows.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Turns an API error field (`rows[3].holdings[1].quantity`, relative to one request) into
+ * where it is in the file: `line 42 (quantity)`, or the row path for JSON files.
+ */
+export function locate(field: string, origins: readonly RowOrigin[], rowOffset = 0): string {
+  const m = /^rows\[(\d+)\](?:\.holdings\[(\d+)\])?(?:\.(\w+))?/.exec(field);
+  if (!m) return field;
+  const row = Number(m[1]);
+  const origin = origins[row];
+  const column = m[3] ?? (m[2] !== undefined ? 'holding' : 'row');
+  const holdingLine = m[2] !== undefined ? origin?.holdingLines[Number(m[2])] : undefined;
+  const line = holdingLine ?? origin?.line ?? null;
+  if (line === null) return field.replace(/^rows\[\d+\]/, `rows[${row + rowOffset}]`);
+  return `line ${line} (${column})`;
+}

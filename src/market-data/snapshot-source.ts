@@ -1,0 +1,43 @@
+import { MongoError } from 'mongodb';
+import { UpstreamUnavailable } from '../errors/index.js';
+import type { HoldingsRepository } from '../store/holdings-repository.js';
+import type { PricesRepository } from '../store/prices-repository.js';
+import type { MarketDataSource, PortfolioSnapshot } from './types.js';
+
+/**
+ * Market data uploaded through `PUT /api/v1/portfolios/holdings` and `PUT /api/v1/prices`,
+ * read from MongoDB in bulk.
+ */
+export class SnapshotMarketData implements MarketDataSource {
+  readonly name = 'snapshot' as const;
+
+  constructor(
+    private readonly holdings: Pick<HoldingsRepository, 'findMany'>,
+    private readonly prices: Pick<PricesRepository, 'findMany'>,
+  ) {}
+
+  async loadPortfolios(portfolioIds: readonly string[]): Promise<Map<string, PortfolioSnapshot>> {
+    const found = await unavailableOnDbError(() => this.holdings.findMany(portfolioIds));
+    const result = new Map<string, PortfolioSnapshot>();
+    for (const id of portfolioIds) {
+      result.set(id, found.get(id) ?? { portfolioId: id, cash: '0', holdings: [] });
+    }
+    return result;
+  }
+
+  async loadPrices(securityIds: readonly string[]): Promise<Map<string, string>> {
+    return unavailableOnDbError(() => this.prices.findMany(securityIds));
+  }
+}
+
+/** A database that cannot answer makes the job fail as retryable, not as a bug. */
+async function unavailableOnDbError<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof MongoError) {
+      throw new UpstreamUnavailable(`market data store unavailable: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../../src/cli/run-cli.js';
+import { createTestApi, type TestApi } from '../../api/models-support.js';
+
+const id = (n: number) => n.toString(16).padStart(24, '0');
+
+function io(env: NodeJS.ProcessEnv) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  return { io: { stdin: new PassThrough(), stdout, stderr, env }, out: () => out, err: () => err };
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('ogs import against the real API', () => {
+  let api: TestApi;
+  let server: Server;
+  let env: NodeJS.ProcessEnv;
+  const dir = mkdtempSync(join(tmpdir(), 'ogs-import-'));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  beforeAll(async () => {
+    api = await createTestApi('cli-import', { API_KEYS: 'k-import' });
+    server = createServer(api.app);
+    env = { OGS_API_URL: await listen(server), OGS_API_KEY: 'k-import' };
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a holdings CSV is imported in small batches, then every portfolio is stored whole', async () => {
+    const csv = file(
+      'holdings.csv',
+      [
+        'portfolio_id,cash,security_id,quantity',
+        `${id(1)},100.50,${id(101)},10`,
+        `${id(2)},7,${id(101)},3`,
+        `${id(1)},100.50,${id(102)},20`,
+        `${id(3)},0.25,,`,
+        `${id(1)},100.5,${id(103)},30`,
+      ].join('\n'),
+    );
+    const t = io(env);
+    const code = await runCli(['import', 'holdings', csv, '--batch', '2'], t.io);
+    expect(t.err()).toMatch(/batch 2\/2 written: 5\/5 holding lines/);
+    expect(code).toBe(0);
+    expect(t.out()).toBe('Imported 3 portfolios (5 holding lines) in 2 batch(es): 3 new, 0 modified, 0 matched.\n');
+    const stored = await api.services.holdings.findMany([id(1), id(3)]);
+    expect(stored.get(id(1))?.holdings.map((h) => h.quantity)).toEqual([10, 20, 30]);
+    expect(stored.get(id(3))).toEqual({ portfolioId: id(3), cash: '0.25', holdings: [] });
+  });
+
+  it('when a CSV has bad lines, then each is reported by file line and nothing is sent', async () => {
+    const csv = file(
+      'bad.csv',
+      ['security_id,price', `${id(201)},10.5`, '', `${id(202)},1e3`, `${id(203)},12`, `${id(201)},11`].join('\n'),
+    );
+    const t = io(env);
+    const code = await runCli(['import', 'prices', csv], t.io);
+    expect(code).toBe(1);
+    expect(t.err()).toContain('line 4 (price): must be a decimal > 0 in plain notation, got "1e3"');
+    expect(t.err()).toContain('line 6 (security_id): duplicate of rows[0]');
+    expect(t.err()).toContain('nothing was sent');
+    expect(await api.services.prices.findMany([id(201), id(203)])).toEqual(new Map());
+  });
+
+  it('when one portfolio has two different cash values, then the lines are named', async () => {
+    const csv = file('cash.csv', ['portfolio_id,cash,security_id,quantity', `${id(9)},5,${id(101)},1`, `${id(9)},6,${id(102)},1`].join('\n'));
+    const t = io(env);
+    expect(await runCli(['import', 'holdings', csv], t.io)).toBe(1);
+    expect(t.err()).toContain(`line 3: cash "6" differs from "5" on line 2 for portfolio ${id(9)}`);
+  });
+
+  it('when the API key is wrong, then the first batch is refused and the report says nothing was written', async () => {
+    const csv = file('p.csv', ['security_id,price', `${id(301)},1`].join('\n'));
+    const t = io({ ...env, OGS_API_KEY: 'wrong' });
+    expect(await runCli(['import', 'prices', csv], t.io)).toBe(1);
+    expect(t.err()).toMatch(/batch 1\/1 \(lines 2–2\) was refused, nothing of it written: HTTP 401/);
+    expect(t.err()).toContain('Nothing was written.');
+  });
+
+  it('when a JSON file is imported, then it is sent as the API body', async () => {
+    const json = file('p.json', JSON.stringify([{ security_id: id(401), price: '99.990' }]));
+    const t = io(env);
+    expect(await runCli(['import', 'prices', json, '--api-key', 'k-import'], t.io)).toBe(0);
+    expect((await api.services.prices.findOne(id(401)))?.price).toBe('99.99');
+  });
+});
+
+describe('ogs import when the server refuses a later batch', () => {
+  it('when batch 2 is rejected, then its errors name file lines and batch 1 is reported as written', async () => {
+    let calls = 0;
+    const stub = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        calls += 1;
+        res.setHeader('content-type', 'application/json');
+        if (calls === 1) return res.end(JSON.stringify({ upserted: 2, modified: 0, matched: 0 }));
+        res.statusCode = 400;
+        res.end(JSON.stringify({ detail: '1 invalid row value(s)', code: 'INVALID_INPUT', error_count: 1, errors: [{ field: 'rows[0].price', message: 'stub says no' }] }));
+      });
+    });
+    const url = await listen(stub);
+    const dir = mkdtempSync(join(tmpdir(), 'ogs-import-'));
+    const csv = join(dir, 'p.csv');
+    writeFileSync(csv, ['security_id,price', `${id(1)},1`, `${id(2)},2`, `${id(3)},3`].join('\n'));
+    const t = io({});
+    try {
+      expect(await runCli(['import', 'prices', csv, '--url', url, '--batch', '2'], t.io)).toBe(1);
+    } finally {
+      stub.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(t.err()).toContain('batch 2/2 (lines 4–4) was refused');
+    expect(t.err()).toContain('line 4 (price): stub says no');
+    expect(t.err()).toContain('Batches 1–1 (2/3 prices) were written and stay written; batches 2–2 were not sent.');
+  });
+});
