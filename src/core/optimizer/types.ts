@@ -26,7 +26,10 @@ export interface SolveOptions {
   cashReserve?: string;
   /** Trades worth less than this are not made unless a band forces them. @defaultValue "0" */
   minTradeValue?: string;
-  /** Per security, quantities must stay multiples of this lot size. @defaultValue 1 */
+  /**
+   * Per security, trades are whole multiples of this lot size, so a holding that is a multiple
+   * stays one (an odd-lot remainder of a holding is never traded away). @defaultValue 1
+   */
   lotSizes?: Record<string, number>;
   /** Securities that may not be bought. */
   noBuy?: string[];

@@ -1,0 +1,229 @@
+/**
+ * Exact depth-first branch and bound over the cash items (see `cash-items.ts`). The bound is the
+ * LP relaxation of the covering knapsack: discounted first units in ascending cost per money, the
+ * rest at S per money unit; costs are integers, so its ceiling is a bound too. Solutions are
+ * compared on (objective, trades, turnover), so the tie-break is part of the proof. A search that
+ * runs into its node cap or deadline is reported unproven, never as optimal.
+ */
+import type { CostScale } from './cost.js';
+import type { CashItem, CashItems } from './cash-items.js';
+
+/** Limits of one search. */
+export interface SearchLimits {
+  /** Nodes before giving up. */
+  nodeCap: number;
+  /** Epoch ms; Infinity for none. */
+  deadlineAt: number;
+  now: () => number;
+}
+
+export type SearchOutcome =
+  | { status: 'optimal'; giveUp: Int32Array; nodes: number }
+  | { status: 'timeout'; nodes: number; reason: string };
+
+const SAFE = 2 ** 52;
+
+/** Node budget of the tie-break phase. */
+const TIE_BREAK_NODES = 50_000;
+
+/** Keys (rem, j) into one double: rem < 2^40 and j < 2^12 in any problem we accept. */
+const KEY_SPAN = 4096;
+
+class CashSearch {
+  private readonly path: Int32Array;
+  private best: Int32Array | null = null;
+  private bestX = 0;
+  private bestY = 0;
+  private bestTrades = 0;
+  private bestTurnover = 0;
+  private lbX = 0;
+  private lbY = 0;
+  nodes = 0;
+  stopped: string | null = null;
+  private readonly overshoots = new Map<number, number>();
+
+  constructor(
+    private readonly data: CashItems,
+    private readonly costs: CostScale,
+    private readonly limits: SearchLimits,
+    private readonly tieBreak: boolean,
+  ) {
+    this.path = new Int32Array(data.items.length);
+  }
+
+  /** Starts from another search's answer (same objective; only a better tie-break replaces it). */
+  seed(from: CashSearch): void {
+    this.best = from.best === null ? null : from.best.slice();
+    this.bestX = from.bestX;
+    this.bestY = from.bestY;
+    this.bestTrades = from.bestTrades;
+    this.bestTurnover = from.bestTurnover;
+  }
+
+  result(): Int32Array | null {
+    return this.best;
+  }
+
+  /** True when (x, y, trades, turnover) cannot beat the incumbent. */
+  private noBetter(x: number, y: number, trades: number, turnover: number): boolean {
+    if (this.best === null) return false;
+    const sign = this.costs.sign(x - this.bestX, y - this.bestY);
+    if (sign !== 0 || !this.tieBreak) return sign >= 0;
+    if (trades !== this.bestTrades) return trades > this.bestTrades;
+    return turnover >= this.bestTurnover;
+  }
+
+  /** Ceiling of first-unit cost × fraction, never above the true value. */
+  private fraction(item: CashItem, part: number): void {
+    const scale = this.costs.scale;
+    const exact = ((item.firstX * scale + item.firstY) * part) / item.unit;
+    const ceil = Math.max(0, Math.ceil(exact - exact * 1e-12 - 1e-6));
+    const x = ceil < SAFE ? Math.floor(ceil / scale) : Math.floor((ceil / scale) * (1 - 1e-12));
+    this.lbX += x;
+    this.lbY += ceil < SAFE ? ceil - x * scale : 0;
+  }
+
+  /** LP bound on the cost of covering `need` with items [j, n), into lbX/lbY. */
+  private bound(j: number, need: number): void {
+    const { discounted: k, prefixUnit, prefixX, prefixY, items } = this.data;
+    if (j >= k) {
+      this.lbX = need;
+      this.lbY = 0;
+      return;
+    }
+    const base = prefixUnit[j] as number;
+    const goal = base + need;
+    if ((prefixUnit[k] as number) < goal) {
+      this.lbX = (prefixX[k] as number) - (prefixX[j] as number) + (goal - (prefixUnit[k] as number));
+      this.lbY = (prefixY[k] as number) - (prefixY[j] as number);
+      return;
+    }
+    let low = j;
+    let high = k - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((prefixUnit[mid + 1] as number) >= goal) high = mid;
+      else low = mid + 1;
+    }
+    this.lbX = (prefixX[low] as number) - (prefixX[j] as number);
+    this.lbY = (prefixY[low] as number) - (prefixY[j] as number);
+    this.fraction(items[low] as CashItem, goal - (prefixUnit[low] as number));
+  }
+
+  private accept(depth: number, x: number, y: number, trades: number, turnover: number): void {
+    const totalTrades = trades + (this.data.keepTrades[depth] as number);
+    const totalTurnover = turnover + (this.data.keepTurnover[depth] as number);
+    if (this.noBetter(x, y, totalTrades, totalTurnover)) return;
+    const best = this.best ?? new Int32Array(this.data.items.length);
+    best.set(this.path.subarray(0, depth));
+    best.fill(0, depth);
+    this.best = best;
+    this.bestX = x;
+    this.bestY = y;
+    this.bestTrades = totalTrades;
+    this.bestTurnover = totalTurnover;
+  }
+
+  /**
+   * Smallest overshoot with which the full-price items [j, n) can free at least `need`: there
+   * every unit costs S per money unit, so this makes the bound exact on that suffix. It depends
+   * on (j, need) alone and the branches above revisit the same remainders, so it is memoised.
+   */
+  private overshoot(j: number, need: number): number {
+    if (need <= 0) return -need;
+    const data = this.data;
+    if (j === data.items.length || need > (data.capacity[j] as number)) return Number.POSITIVE_INFINITY;
+    const key = need * KEY_SPAN + j;
+    const known = this.overshoots.get(key);
+    if (known !== undefined) return known;
+    const item = data.items[j] as CashItem;
+    const fewest = Math.max(0, Math.ceil((need - (data.capacity[j + 1] as number)) / item.unit));
+    let least = Number.POSITIVE_INFINITY;
+    for (let d = Math.min(item.most, Math.ceil(need / item.unit)); d >= fewest && least > 0; d--) {
+      this.nodes++;
+      if (this.overLimit()) return 0;
+      least = Math.min(least, this.overshoot(j + 1, need - d * item.unit));
+    }
+    this.overshoots.set(key, least);
+    return least;
+  }
+
+  /** Least turnover of items [j, n) when freeing `freed`: units towards the holding first. */
+  private turnoverBound(j: number, freed: number): number {
+    const toward = this.data.towardCapacity[j] as number;
+    const keep = this.data.keepTurnover[j] as number;
+    return freed <= toward ? keep - freed : keep - toward + (freed - toward);
+  }
+
+  private overLimit(): boolean {
+    if (this.nodes > this.limits.nodeCap) {
+      this.stopped = `cash-constrained search stopped after ${this.limits.nodeCap} nodes without proving optimality`;
+    } else if ((this.nodes & 1023) === 0 && this.limits.now() > this.limits.deadlineAt) {
+      this.stopped = 'cash-constrained search reached the deadline without proving optimality';
+    }
+    return this.stopped !== null;
+  }
+
+  /** Decide items [j, n) with `need` money still to free; cost and tie-break so far given. */
+  search(j: number, need: number, x: number, y: number, trades: number, turnover: number): void {
+    this.nodes++;
+    if (this.overLimit()) return;
+    if (need <= 0) return this.accept(j, x, y, trades, turnover);
+    const data = this.data;
+    if (j === data.items.length || need > (data.capacity[j] as number)) return;
+    let minTurnover = data.minTurnover[j] as number;
+    if (j >= data.discounted) {
+      // Cheap test first: the overshoot below can cost thousands of steps on large remainders.
+      const freeTurnover = Math.max(minTurnover, this.turnoverBound(j, need));
+      if (this.noBetter(x + need, y, trades + (data.minTrades[j] as number), turnover + freeTurnover)) return;
+      const over = this.overshoot(j, need);
+      if (this.stopped !== null || over === Number.POSITIVE_INFINITY) return;
+      this.lbX = need + over;
+      this.lbY = 0;
+      minTurnover = Math.max(minTurnover, this.turnoverBound(j, need + over));
+    } else {
+      this.bound(j, need);
+    }
+    if (this.noBetter(x + this.lbX, y + this.lbY, trades + (data.minTrades[j] as number), turnover + minTurnover)) return;
+    const item = data.items[j] as CashItem;
+    const fewest = Math.max(0, Math.ceil((need - (data.capacity[j + 1] as number)) / item.unit));
+    const most = Math.min(item.most, Math.ceil(need / item.unit));
+    // Units given up towards the holding lower turnover, so try those counts first.
+    const toward = item.base > item.position.current;
+    for (let k = 0; k <= most - fewest; k++) {
+      this.branch(j, toward ? most - k : fewest + k, need, x, y, trades, turnover);
+      if (this.stopped !== null) return;
+    }
+  }
+
+  private branch(j: number, d: number, need: number, x: number, y: number, trades: number, turnover: number): void {
+    const item = this.data.items[j] as CashItem;
+    const unit = item.unit;
+    this.path[j] = d;
+    const moved = item.base - d - item.position.current;
+    const addX = d === 0 ? 0 : item.firstX + (d - 1) * unit;
+    const addY = d === 0 ? 0 : item.firstY;
+    const traded = (moved === 0 ? 0 : 1) - item.baseTrades;
+    const turned = Math.abs(moved) * unit - item.baseTurnover;
+    this.search(j + 1, need - d * unit, x + addX, y + addY, trades + traded, turnover + turned);
+  }
+}
+
+/**
+ * Cheapest way to free at least `excess` money; per item, the units it gives up. First the
+ * objective is proven with ties pruned (fast); then the tie-break (fewest trades, then least
+ * turnover) is searched from that answer within `tieBreakNodes`. Hitting that budget keeps the
+ * proven objective and the best tie-break found, deterministically (a node count, not a clock).
+ */
+export function searchCashCut(data: CashItems, excess: number, costs: CostScale, limits: SearchLimits): SearchOutcome {
+  const proof = new CashSearch(data, costs, limits, false);
+  proof.search(0, excess, 0, 0, 0, 0);
+  if (proof.stopped !== null) return { status: 'timeout', nodes: proof.nodes, reason: proof.stopped };
+  const ties = new CashSearch(data, costs, { ...limits, nodeCap: TIE_BREAK_NODES }, true);
+  ties.seed(proof);
+  ties.search(0, excess, 0, 0, 0, 0);
+  const best = ties.result();
+  // The caller checked that the band minimums fit, so a cover always exists.
+  if (best === null) throw new Error('cash search found no cover although the minimums fit');
+  return { status: 'optimal', giveUp: best, nodes: proof.nodes + ties.nodes };
+}

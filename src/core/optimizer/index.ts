@@ -1,0 +1,14 @@
+export type {
+  HoldingInput,
+  PositionInput,
+  ProblemInput,
+  SolveOptions,
+  SolvePath,
+  SolveResult,
+  SolveStatus,
+} from './types.js';
+export { solve, solveScaled, type SolveCallOptions } from './solve.js';
+export { deriveRebalance, type PositionOutcome, type RebalanceOutcome, type TradeOrder } from './derive.js';
+export { buildProblem, type ScaledProblem, type ScaledSecurity } from './problem.js';
+export type { ScaledOutcome } from './scaled-outcome.js';
+export { verifyQuantities, type Verification } from './verify.js';

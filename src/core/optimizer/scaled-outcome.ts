@@ -1,0 +1,7 @@
+/**
+ * What either solver path returns on the scaled problem. Quantities are whole shares per
+ * security, in `problem.securities` order; the objective is Σ|MV·t − u'·p| × S × 10^moneyPlaces.
+ */
+export type ScaledOutcome =
+  | { status: 'optimal'; quantities: number[]; objective: bigint; reason: null; nodes: number }
+  | { status: 'infeasible' | 'timeout'; reason: string; nodes: number };

@@ -1,0 +1,66 @@
+/**
+ * Entry point of the optimizer: validate, scale, pick the path that is exact for the options,
+ * and report. Synchronous and deterministic; the deadline is cooperative (checked inside the
+ * searches), hard termination belongs to the solver pool around it.
+ */
+import { scaledText } from '../money/decimal.js';
+import { solveFast } from './fast-path/fast-path.js';
+import type { SearchLimits } from './fast-path/cash-search.js';
+import { solveGeneral } from './general-path/solve-general.js';
+import { buildProblem, type ScaledProblem } from './problem.js';
+import type { ScaledOutcome } from './scaled-outcome.js';
+import type { ProblemInput, SolvePath, SolveResult } from './types.js';
+
+/** Options of one solve. */
+export interface SolveCallOptions {
+  /** Epoch ms after which searches give up and report `timeout`. @defaultValue none */
+  deadlineAt?: number;
+  /** Clock, for tests. @defaultValue Date.now */
+  now?: () => number;
+  /** Force a path (benchmarks and oracle tests); `auto` picks the fastest exact one. @defaultValue "auto" */
+  path?: SolvePath | 'auto';
+  /** Node cap of the fast path's cash search (~10-30 ms). @defaultValue 200,000 */
+  nodeCap?: number;
+}
+
+const DEFAULT_NODE_CAP = 200_000;
+
+/** Solves the scaled problem; returns the outcome and which path produced it. */
+export function solveScaled(
+  problem: ScaledProblem,
+  options: SolveCallOptions = {},
+): { outcome: ScaledOutcome; path: SolvePath } {
+  const now = options.now ?? Date.now;
+  const limits: SearchLimits = {
+    nodeCap: options.nodeCap ?? DEFAULT_NODE_CAP,
+    deadlineAt: options.deadlineAt ?? Number.POSITIVE_INFINITY,
+    now,
+  };
+  const path = options.path ?? 'auto';
+  if (path === 'general') return { outcome: solveGeneral(problem, limits), path: 'general' };
+  const fast = solveFast(problem, limits);
+  // A covering search that ran out of nodes (not time) is rare and unproven; the MILP may still
+  // prove it (objective exact, tie-break then the LP solver's).
+  if (path === 'auto' && fast.status === 'timeout' && limits.now() < limits.deadlineAt) {
+    return { outcome: solveGeneral(problem, limits), path: 'general' };
+  }
+  return { outcome: fast, path: 'fast' };
+}
+
+/** Solves one portfolio's rebalancing problem exactly; throws InvalidInput on bad input. */
+export function solve(input: ProblemInput, options: SolveCallOptions = {}): SolveResult {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const problem = buildProblem(input);
+  const { outcome, path } = solveScaled(problem, { ...options, now });
+  const solveMs = now() - started;
+  if (outcome.status !== 'optimal') {
+    return { status: outcome.status, path, quantities: {}, objective: null, reason: outcome.reason, solveMs };
+  }
+  const quantities: Record<string, number> = {};
+  problem.securities.forEach((security, i) => {
+    quantities[security.id] = outcome.quantities[i] as number;
+  });
+  const objective = scaledText(outcome.objective, problem.weightPlaces + problem.moneyPlaces);
+  return { status: 'optimal', path, quantities, objective, reason: null, solveMs };
+}
