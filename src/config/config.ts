@@ -70,8 +70,21 @@ export const envSchema = z.object({
   /** Worker Deployment and HPA names for the fleet view. */
   WORKER_DEPLOYMENT_NAME: z.string().default('globeco-order-generation-worker'),
   WORKER_HPA_NAME: z.string().default('globeco-order-generation-worker-hpa'),
-  /** Trust X-Forwarded-* from the Ingress. @defaultValue true */
-  TRUST_PROXY: bool.default(true),
+  /**
+   * How many reverse-proxy hops in front of the API to trust for X-Forwarded-* (the Ingress
+   * is one). A hop count, not "trust everything": with `true` a client could write its own
+   * X-Forwarded-For and get a fresh rate-limit bucket per request. `false` or 0 trusts none.
+   * @defaultValue 1
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|true|false)$/, 'expected a hop count (0-99), true or false')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)))
+    .default(1),
+  /** Per-client-IP sustained request rate on /api/ (in-process, behind the Ingress's own limit); 0 turns it off. @defaultValue 50 */
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
+  /** Requests a quiet client may send at once before the rate limit applies. @defaultValue 100 */
+  API_RATE_LIMIT_BURST: positiveInt.max(1_000_000).default(100),
 });
 
 /** The parsed, frozen configuration. */

@@ -45,12 +45,27 @@ export function errorResponse(error: unknown, production: boolean): { status: nu
   const type = (error as { type?: unknown } | null)?.type;
   const parser = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
   if (parser) return { status: parser.status, body: { detail: parser.detail, code: parser.code } };
+  const named = clientFault(error);
+  if (named) return { status: 400, body: { detail: named, code: 'INVALID_INPUT' } };
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, body: { detail: production ? 'bad request' : String((error as Error).message), code: 'BAD_REQUEST' } };
   }
   const detail = production ? 'internal error' : `internal error: ${error instanceof Error ? error.message : String(error)}`;
   return { status: 500, body: { detail, code: 'INTERNAL' } };
+}
+
+/**
+ * Client faults that Express and body-parser raise without a `type`: the production
+ * fallback ("bad request") would not tell the caller what to fix.
+ */
+function clientFault(error: unknown): string | undefined {
+  // router's decodeParam: a path segment like `%E0%A4%A` or a lone `%`.
+  if (error instanceof URIError && (error as { status?: unknown }).status === 400) return 'path: malformed percent-encoding';
+  // zlib codes (Z_DATA_ERROR, Z_BUF_ERROR) surface when the body does not match its Content-Encoding.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) return 'body: cannot be decoded with its Content-Encoding';
+  return undefined;
 }
 
 /** The error middleware: the one place error bodies are written. */
