@@ -4,6 +4,9 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import { pingMongo } from '../store/mongo.js';
 import { ModelsRepository } from '../store/models-repository.js';
+import { HoldingsRepository } from '../store/holdings-repository.js';
+import { PricesRepository } from '../store/prices-repository.js';
+import { buildRunServices, type RunServices } from '../runs/build-run-services.js';
 
 /** A named dependency check: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = () => Promise<void>;
@@ -14,6 +17,11 @@ export type ReadinessCheck = () => Promise<void>;
  */
 export interface ApiServices {
   models: ModelsRepository;
+  /** Snapshot market data: holdings and cash per portfolio, prices per security. */
+  holdings: HoldingsRepository;
+  prices: PricesRepository;
+  /** Runs, results, orders, stored rebalances and the `rebalance` queue. */
+  pipeline: RunServices;
   /** Checked by `/health/ready`, by name (e.g. `mongodb`, `redis`). */
   readiness: Record<string, ReadinessCheck>;
 }
@@ -32,6 +40,9 @@ export interface ServiceContext {
 export function buildServices(ctx: ServiceContext): ApiServices {
   return {
     models: new ModelsRepository(ctx.db),
+    holdings: new HoldingsRepository(ctx.db),
+    prices: new PricesRepository(ctx.db),
+    pipeline: buildRunServices(ctx),
     readiness: {
       mongodb: () => pingMongo(ctx.db),
       redis: async () => {

@@ -1,5 +1,8 @@
 import type { Db } from 'mongodb';
 import { ensureModelIndexes } from './models-repository.js';
+import { ensureRunPipelineIndexes } from './run-indexes.js';
+import { ensureHoldingsIndexes } from './holdings-repository.js';
+import { ensurePricesIndexes } from './prices-repository.js';
 
 /**
  * Creates every collection's indexes. Idempotent, run at start by each composition
@@ -7,4 +10,7 @@ import { ensureModelIndexes } from './models-repository.js';
  */
 export async function ensureIndexes(db: Db): Promise<void> {
   await ensureModelIndexes(db);
+  await ensureRunPipelineIndexes(db);
+  await ensureHoldingsIndexes(db);
+  await ensurePricesIndexes(db);
 }

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+const hexId = (example: string) => z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id').meta({ example });
+const portfolioId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"');
+const securityId = z.string().regex(/^[A-Za-z0-9]{24}$/, 'must be 24 letters or digits');
+const amount = z
+  .union([z.number().nonnegative().finite(), z.string().regex(/^\d{1,20}(\.\d{1,12})?$/, 'must be a non-negative decimal')])
+  .transform((v) => (typeof v === 'number' ? String(v) : v))
+  .meta({ description: 'Dollars, as a decimal string or number.', example: '100.00' });
+
+const integerText = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a non-negative integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+export const runIdParams = z.object({ run_id: hexId('6945a1f0c2d3e4f5a6b7c8d9') });
+
+export const runOptions = z
+  .object({
+    cash_reserve: amount.optional(),
+    min_trade_value: amount.optional(),
+    lot_sizes: z.record(securityId, z.number().int().min(1).max(1_000_000)).optional(),
+    no_buy: z.array(securityId).max(1_000).optional(),
+    no_sell: z.array(securityId).max(1_000).optional(),
+    mode: z.enum(['target', 'band']).optional(),
+  })
+  .strict()
+  .meta({ id: 'RunOptions', description: 'Per-run solver options; every key optional.' });
+
+/** Exactly one of model_ids, portfolio_ids or all:true. */
+export const runCreateBody = z
+  .object({
+    model_ids: z.array(hexId('6945a1f0c2d3e4f5a6b7c8d0')).min(1).max(10_000).optional(),
+    portfolio_ids: z.array(portfolioId).min(1).max(200_000).optional(),
+    all: z.literal(true).optional(),
+    options: runOptions.default({}),
+  })
+  .strict()
+  .refine((b) => [b.model_ids, b.portfolio_ids, b.all].filter((v) => v !== undefined).length === 1, {
+    message: 'name exactly one of model_ids, portfolio_ids or all: true',
+    path: ['model_ids'],
+  })
+  .meta({ id: 'RunCreate' });
+
+export const pagingQuery = {
+  offset: integerText(0, Number.MAX_SAFE_INTEGER).default(0),
+  limit: integerText(1, 1_000).default(50),
+};
+
+const runStatus = z.enum(['queued', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled']);
+const resultStatus = z.enum(['optimal', 'infeasible', 'timeout', 'invalid', 'failed']);
+
+export const runListQuery = z.object({ ...pagingQuery, status: runStatus.optional() });
+export const runGetQuery = z.object({
+  wait: integerText(0, 30).optional().meta({ description: 'Long poll: answer once the run is final or after this many seconds (≤ 30).' }),
+});
+export const resultsQuery = z.object({ ...pagingQuery, status: resultStatus.optional() });
+export const ordersQuery = z.object({
+  ...pagingQuery,
+  run_id: hexId('6945a1f0c2d3e4f5a6b7c8d9').optional(),
+  portfolio_id: portfolioId.optional(),
+});
+
+const counts = {
+  total: z.number().int(),
+  processed: z.number().int(),
+  succeeded: z.number().int(),
+  infeasible: z.number().int(),
+  timed_out: z.number().int(),
+  failed: z.number().int().meta({ description: 'Failed portfolios, invalid input included.' }),
+};
+
+export const runOutput = z
+  .object({
+    run_id: z.string(),
+    status: runStatus,
+    ...counts,
+    selection: z.record(z.string(), z.unknown()),
+    options: z.record(z.string(), z.unknown()),
+    priority: z.number().int(),
+    reason: z.string().nullable(),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+    elapsed_ms: z.number().nullable(),
+    links: z.object({ self: z.string(), results: z.string(), orders: z.string(), cancel: z.string() }),
+  })
+  .meta({ id: 'Run' });
+
+const position = z.object({
+  security_id: z.string(),
+  price: z.string(),
+  original_quantity: z.number().int(),
+  adjusted_quantity: z.number().int(),
+  target: z.string(),
+  low_drift: z.string(),
+  high_drift: z.string(),
+  actual_before: z.string(),
+  actual: z.string(),
+  actual_drift: z.string().nullable(),
+  transaction_type: z.enum(['BUY', 'SELL']).nullable(),
+  trade_quantity: z.number().int(),
+});
+
+export const resultOutput = z
+  .object({
+    portfolio_id: z.string(),
+    model_id: z.string(),
+    status: resultStatus,
+    reason: z.string().nullable(),
+    market_value: z.string().nullable(),
+    cash_before: z.string().nullable(),
+    cash_after: z.string().nullable(),
+    trade_count: z.number().int(),
+    positions: z.array(position),
+  })
+  .meta({ id: 'RunResult' });
+
+export const orderOutput = z
+  .object({
+    order_id: z.string(),
+    run_id: z.string(),
+    portfolio_id: z.string(),
+    model_id: z.string(),
+    security_id: z.string(),
+    transaction_type: z.enum(['BUY', 'SELL']),
+    quantity: z.number().int(),
+    price: z.string(),
+    trade_date: z.string(),
+  })
+  .meta({ id: 'Order' });
+
+export const paged = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ items: z.array(item), total: z.number().int(), offset: z.number().int(), limit: z.number().int() }).meta({ id });

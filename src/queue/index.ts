@@ -1,0 +1,4 @@
+export { chunkJobId, fromJobItems, toJobItems, type ChunkJobData, type ChunkJobResult, type RunItem } from './chunk-job.js';
+export { CHUNK_JOB, CHUNK_JOB_OPTIONS, INTERACTIVE_JOB_OPTIONS, REBALANCE_QUEUE, createRebalanceQueue, type RebalanceQueue, type RebalanceQueueOptions } from './rebalance-queue.js';
+export { ENQUEUE_BATCH, enqueueChunks, removeWaitingChunks, type PlannedChunk } from './enqueue-chunks.js';
+export { priorityForRun } from './priority.js';

@@ -1,0 +1,53 @@
+import type { Db } from 'mongodb';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../observability/logger.js';
+import { createRebalanceQueue, type RebalanceQueue } from '../queue/index.js';
+import { ModelsRepository } from '../store/models-repository.js';
+import { OrdersRepository } from '../store/orders-repository.js';
+import { RebalancesRepository } from '../store/rebalances-repository.js';
+import { ResultsRepository } from '../store/results-repository.js';
+import { RunIdempotencyRepository } from '../store/run-idempotency-repository.js';
+import { RunsRepository } from '../store/runs-repository.js';
+import { RebalanceService } from './rebalance-service.js';
+import { RunService } from './run-service.js';
+
+/** The pipeline's API services. */
+export interface RunServices {
+  runs: RunService;
+  rebalances: RebalanceService;
+  /** The `rebalance` queue (also what bull-board and the queue-depth metric read). */
+  queue: RebalanceQueue;
+  /** `V1_REBALANCE_WAIT_SECONDS` in milliseconds. */
+  v1WaitMs: number;
+}
+
+/** Builds the runs and rebalances services on the API's shared Redis connection and database. */
+export function buildRunServices(ctx: {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  onClose(close: () => Promise<void>): void;
+}): RunServices {
+  const queue = createRebalanceQueue({ connection: ctx.redis, prefix: ctx.config.QUEUE_PREFIX });
+  ctx.onClose(() => queue.close());
+  const results = new ResultsRepository(ctx.db);
+  const runs = new RunService({
+    runs: new RunsRepository(ctx.db),
+    keys: new RunIdempotencyRepository(ctx.db),
+    rebalances: new RebalancesRepository(ctx.db),
+    models: new ModelsRepository(ctx.db),
+    results,
+    orders: new OrdersRepository(ctx.db),
+    queue,
+    chunkSize: ctx.config.CHUNK_SIZE,
+    logger: ctx.logger,
+  });
+  return {
+    runs,
+    rebalances: new RebalanceService(new RebalancesRepository(ctx.db), results),
+    queue,
+    v1WaitMs: ctx.config.V1_REBALANCE_WAIT_SECONDS * 1000,
+  };
+}

@@ -1,0 +1,69 @@
+import { InvalidInput, NotFound } from '../errors/index.js';
+import { rebalanceIdFor, type RebalanceDocument, type RebalancesRepository } from '../store/rebalances-repository.js';
+import type { ResultDocument, ResultsRepository } from '../store/results-repository.js';
+import { resultId } from '../store/results-repository.js';
+import { toStoredPortfolio, toStoredPositions, toStoredRebalance } from './rebalance-views.js';
+
+/** How many portfolios a rebalance JSON carries inline; the rest are paged by `/portfolios`. */
+export interface PortfolioWindow {
+  offset: number;
+  limit: number;
+}
+
+/** Most results the portfolio search returns. */
+const SEARCH_LIMIT = 1_000;
+
+/**
+ * Stored rebalances in the GlobeCo v1 shapes, assembled from bounded documents: a small header
+ * per (run, model) and the run's optimal results for that model, paged.
+ */
+export class RebalanceService {
+  constructor(
+    private readonly rebalances: RebalancesRepository,
+    private readonly results: ResultsRepository,
+  ) {}
+
+  async list(offset: number, limit: number, window: PortfolioWindow) {
+    const headers = await this.rebalances.list(offset, limit);
+    return Promise.all(headers.map((h) => this.assemble(h, window)));
+  }
+
+  async get(id: string, window: PortfolioWindow) {
+    return this.assemble(await this.rebalances.get(id), window);
+  }
+
+  async portfolios(id: string, offset: number, limit: number) {
+    const header = await this.rebalances.get(id);
+    const page = await this.results.page({ runId: header.run_id, modelId: header.model_id, status: 'optimal' }, offset, limit);
+    return page.items.map((r) => toStoredPortfolio(r, header.rebalance_date));
+  }
+
+  async positions(id: string, portfolioId: string) {
+    const header = await this.rebalances.get(id);
+    const result = await this.results.get(resultId(header.run_id, header.model_id, portfolioId));
+    if (!result || result.status !== 'optimal') throw new NotFound(`portfolio ${portfolioId} is not in rebalance ${id}`);
+    return toStoredPositions(result, header.rebalance_date);
+  }
+
+  /** Rebalances that contain any of these portfolios, each with only those portfolios. */
+  async findByPortfolios(portfolioIds: readonly string[]) {
+    if (portfolioIds.length === 0) throw new InvalidInput('portfolios: at least one portfolio id is required', 'portfolios');
+    const found = await this.results.optimalForPortfolios(portfolioIds, SEARCH_LIMIT);
+    const byRebalance = new Map<string, ResultDocument[]>();
+    for (const r of found) {
+      const id = rebalanceIdFor(r.run_id, r.model_id);
+      byRebalance.set(id, [...(byRebalance.get(id) ?? []), r]);
+    }
+    const headers = await this.rebalances.findByIds([...byRebalance.keys()]);
+    return headers.map((h) => toStoredRebalance(h, byRebalance.get(h._id)!.length, byRebalance.get(h._id)!));
+  }
+
+  delete(id: string, version: number): Promise<void> {
+    return this.rebalances.delete(id, version);
+  }
+
+  private async assemble(header: RebalanceDocument, window: PortfolioWindow) {
+    const page = await this.results.page({ runId: header.run_id, modelId: header.model_id, status: 'optimal' }, window.offset, window.limit);
+    return toStoredRebalance(header, page.total, page.items);
+  }
+}

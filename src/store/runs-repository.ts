@@ -1,0 +1,132 @@
+import type { Collection, Db } from 'mongodb';
+import {
+  FINAL_RUN_STATUSES,
+  ZERO_COUNTS,
+  type ChunkOutcomeDocument,
+  type RunChunkDocument,
+  type RunCounts,
+  type RunDocument,
+  type RunModelDocument,
+  type RunStatus,
+} from './run-documents.js';
+import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
+
+const COUNT_KEYS = Object.keys(ZERO_COUNTS) as (keyof RunCounts)[];
+
+export const RUNS_COLLECTION = 'runs';
+export const RUN_CHUNKS_COLLECTION = 'run_chunks';
+export const RUN_OUTCOMES_COLLECTION = 'run_chunk_outcomes';
+export const RUN_MODELS_COLLECTION = 'run_models';
+
+export async function ensureRunIndexes(db: Db): Promise<void> {
+  await db.collection(RUNS_COLLECTION).createIndex({ created_at: -1 });
+  await db.collection(RUNS_COLLECTION).createIndex({ status: 1, created_at: -1 });
+  await db.collection(RUN_CHUNKS_COLLECTION).createIndex({ run_id: 1, index: 1 });
+  await db.collection(RUN_OUTCOMES_COLLECTION).createIndex({ run_id: 1 });
+  await db.collection(RUN_MODELS_COLLECTION).createIndex({ run_id: 1 });
+}
+
+/** Page of runs, newest first. */
+export interface RunPage {
+  items: RunDocument[];
+  total: number;
+}
+
+/** Runs, their planned chunks, their model snapshots and their per-chunk outcomes. */
+export class RunsRepository {
+  private readonly runs: Collection<RunDocument>;
+  private readonly chunks: Collection<RunChunkDocument>;
+  private readonly outcomes: Collection<ChunkOutcomeDocument>;
+  private readonly models: Collection<RunModelDocument>;
+
+  constructor(db: Db) {
+    this.runs = db.collection<RunDocument>(RUNS_COLLECTION);
+    this.chunks = db.collection<RunChunkDocument>(RUN_CHUNKS_COLLECTION);
+    this.outcomes = db.collection<ChunkOutcomeDocument>(RUN_OUTCOMES_COLLECTION);
+    this.models = db.collection<RunModelDocument>(RUN_MODELS_COLLECTION);
+  }
+
+  async get(runId: string): Promise<RunDocument | null> {
+    return this.runs.findOne({ _id: runId });
+  }
+
+  async list(offset: number, limit: number, status?: RunStatus): Promise<RunPage> {
+    const filter = status ? { status } : {};
+    const [items, total] = await Promise.all([
+      this.runs.find(filter).sort({ created_at: -1, _id: -1 }).skip(offset).limit(limit).toArray(),
+      this.runs.countDocuments(filter),
+    ]);
+    return { items, total };
+  }
+
+  /** The run header is written last: it is the commit point of a run's creation. */
+  async insertRun(run: RunDocument): Promise<void> {
+    await insertIgnoringDuplicates(this.runs, [run]);
+  }
+
+  async writePlan(chunks: RunChunkDocument[], models: RunModelDocument[]): Promise<void> {
+    await insertIgnoringDuplicates(this.models, models);
+    for (let i = 0; i < chunks.length; i += 500) await insertIgnoringDuplicates(this.chunks, chunks.slice(i, i + 500));
+  }
+
+  /** Re-planning after an interrupted creation starts from a clean slate. */
+  async clearPlan(runId: string): Promise<void> {
+    await this.chunks.deleteMany({ run_id: runId });
+    await this.models.deleteMany({ run_id: runId });
+  }
+
+  async planOf(runId: string): Promise<RunChunkDocument[]> {
+    return this.chunks.find({ run_id: runId }).sort({ index: 1 }).toArray();
+  }
+
+  async modelsOf(runId: string, modelIds: readonly string[]): Promise<RunModelDocument[]> {
+    const docs = await Promise.all(modelIds.map((id) => this.models.findOne({ _id: runModelId(runId, id) })));
+    return docs.filter((d): d is RunModelDocument => d !== null);
+  }
+
+  async markEnqueued(runId: string, chunkCount: number): Promise<void> {
+    await this.runs.updateOne({ _id: runId }, { $set: { enqueued_chunks: chunkCount } });
+  }
+
+  async markRunning(runId: string, at: Date): Promise<void> {
+    await this.runs.updateOne({ _id: runId, status: 'queued' }, { $set: { status: 'running', started_at: at } });
+  }
+
+  /**
+   * Records a chunk's counts exactly once: the insert on the chunk's unique id is the one
+   * primitive both MongoDB and FerretDB v1 make atomic. Returns false for a re-delivered chunk.
+   */
+  async recordChunkOutcome(runId: string, chunkId: string, counts: RunCounts, at: Date): Promise<boolean> {
+    const inserted = await insertIgnoringDuplicates(this.outcomes, [{ _id: chunkId, run_id: runId, ...counts, finished_at: at }]);
+    return inserted.inserted === 1;
+  }
+
+  /**
+   * Sums of the recorded chunk outcomes per run: the counts always equal the stored results.
+   * Summed here rather than with `$group`: FerretDB v1 computes only the first of several `$sum`
+   * accumulators (the others come back 0). The documents are tiny, one per chunk.
+   */
+  async countsOf(runIds: readonly string[]): Promise<Map<string, RunCounts>> {
+    const sums = new Map<string, RunCounts>(runIds.map((id) => [id, { ...ZERO_COUNTS }]));
+    if (runIds.length === 0) return sums;
+    const rows = this.outcomes.find({ run_id: { $in: [...runIds] } }, { projection: { finished_at: 0 } });
+    for await (const row of rows) {
+      const sum = sums.get(row.run_id)!;
+      for (const key of COUNT_KEYS) sum[key] += row[key];
+    }
+    return sums;
+  }
+
+  /** Moves a run to a final status unless it already has one (a cancelled run stays cancelled). */
+  async finish(runId: string, status: RunStatus, counts: RunCounts | null, at: Date, reason: string | null = null): Promise<boolean> {
+    const result = await this.runs.updateOne(
+      { _id: runId, status: { $nin: [...FINAL_RUN_STATUSES] } },
+      { $set: { status, final_counts: counts, finished_at: at, reason } },
+    );
+    return result.modifiedCount === 1;
+  }
+}
+
+export function runModelId(runId: string, modelId: string): string {
+  return `${runId}:${modelId}`;
+}

@@ -1,0 +1,66 @@
+import type { ProblemInput, SolveOptions } from '../core/optimizer/types.js';
+import type { PortfolioSnapshot } from '../market-data/types.js';
+import type { RunItem } from '../queue/index.js';
+import type { RunModelDocument } from '../store/run-documents.js';
+
+/** An item that can be solved, with its problem. */
+export interface Solvable {
+  item: RunItem;
+  problem: ProblemInput;
+}
+
+/** An item that cannot be solved, and why. */
+export interface Unsolvable {
+  item: RunItem;
+  code: 'MISSING_PRICE' | 'MODEL_MISSING';
+  reason: string;
+}
+
+/** Every security a chunk needs a price for: the models' positions and every holding. */
+export function securitiesOf(models: Iterable<RunModelDocument>, portfolios: Iterable<PortfolioSnapshot>): string[] {
+  const ids = new Set<string>();
+  for (const model of models) for (const p of model.positions) ids.add(p.security_id);
+  for (const portfolio of portfolios) for (const h of portfolio.holdings) ids.add(h.securityId);
+  return [...ids];
+}
+
+/**
+ * One problem per item from the run's model snapshot, the portfolio's holdings and cash, the
+ * prices and the run options. A security without a price makes that portfolio unsolvable
+ * (recorded as failed with the security named), never silently left out of the problem.
+ */
+export function buildProblems(
+  items: readonly RunItem[],
+  models: ReadonlyMap<string, RunModelDocument>,
+  portfolios: ReadonlyMap<string, PortfolioSnapshot>,
+  prices: ReadonlyMap<string, string>,
+  options: SolveOptions,
+): { solvable: Solvable[]; unsolvable: Unsolvable[] } {
+  const solvable: Solvable[] = [];
+  const unsolvable: Unsolvable[] = [];
+  for (const item of items) {
+    const model = models.get(item.modelId);
+    if (!model) {
+      unsolvable.push({ item, code: 'MODEL_MISSING', reason: `model ${item.modelId} has no snapshot in this run` });
+      continue;
+    }
+    const portfolio = portfolios.get(item.portfolioId) ?? { portfolioId: item.portfolioId, cash: '0', holdings: [] };
+    const held = portfolio.holdings.filter((h) => h.quantity > 0);
+    const needed = new Set([...model.positions.map((p) => p.security_id), ...held.map((h) => h.securityId)]);
+    const problemPrices: Record<string, string> = {};
+    const missing: string[] = [];
+    for (const id of needed) {
+      const price = prices.get(id);
+      if (price === undefined) missing.push(id);
+      else problemPrices[id] = price;
+    }
+    if (missing.length > 0) {
+      const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+      unsolvable.push({ item, code: 'MISSING_PRICE', reason: `no price for security ${missing.slice(0, 3).join(', ')}${more}` });
+      continue;
+    }
+    const positions = model.positions.map((p) => ({ securityId: p.security_id, target: p.target, lowDrift: p.low_drift, highDrift: p.high_drift }));
+    solvable.push({ item, problem: { cash: portfolio.cash, holdings: held, prices: problemPrices, positions, options } });
+  }
+  return { solvable, unsolvable };
+}

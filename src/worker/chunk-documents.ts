@@ -1,0 +1,108 @@
+import { deriveRebalance, type RebalanceOutcome } from '../core/optimizer/index.js';
+import type { ProblemInput } from '../core/optimizer/types.js';
+import type { RunItem } from '../queue/index.js';
+import type { PoolResult } from '../solver-pool/index.js';
+import { orderId, type OrderDocument } from '../store/orders-repository.js';
+import { resultId, type ResultDocument, type ResultStatus, type StoredPosition } from '../store/results-repository.js';
+import type { RunCounts } from '../store/run-documents.js';
+
+/** What a run and a chunk contribute to every document written. */
+export interface ChunkContext {
+  runId: string;
+  /** Orders carry the run's date, so a re-delivered chunk writes identical orders. */
+  tradeDate: Date;
+  now: Date;
+}
+
+function toStoredPositions(outcome: RebalanceOutcome): StoredPosition[] {
+  return outcome.positions.map((p) => ({
+    security_id: p.securityId,
+    price: p.price,
+    original_quantity: p.originalQuantity,
+    adjusted_quantity: p.adjustedQuantity,
+    original_position_market_value: p.originalMarketValue,
+    adjusted_position_market_value: p.adjustedMarketValue,
+    target: p.target,
+    low_drift: p.lowDrift,
+    high_drift: p.highDrift,
+    actual_before: p.originalActual,
+    actual: p.actual,
+    actual_drift: p.actualDrift,
+    transaction_type: p.tradeType,
+    trade_quantity: p.tradeQuantity,
+  }));
+}
+
+/** The portfolio as it stands, for results that did not solve (so people still see the drift before). */
+function unchanged(problem: ProblemInput): RebalanceOutcome | null {
+  const quantities: Record<string, number> = {};
+  for (const id of Object.keys(problem.prices)) quantities[id] = 0;
+  for (const h of problem.holdings) quantities[h.securityId] = h.quantity;
+  try {
+    return deriveRebalance(problem, { status: 'optimal', path: 'fast', quantities, objective: null, reason: null, solveMs: 0 });
+  } catch {
+    return null;
+  }
+}
+
+/** A result document for one item. `outcome` is the rebalance (optimal) or the standing portfolio. */
+export function resultDocument(
+  ctx: ChunkContext,
+  item: RunItem,
+  status: ResultStatus,
+  reason: string | null,
+  outcome: RebalanceOutcome | null,
+  errorCode: string | null = null,
+): ResultDocument {
+  return {
+    _id: resultId(ctx.runId, item.modelId, item.portfolioId),
+    run_id: ctx.runId,
+    model_id: item.modelId,
+    portfolio_id: item.portfolioId,
+    status,
+    reason,
+    error_code: errorCode,
+    market_value: outcome?.marketValue ?? null,
+    cash_before: outcome?.cashBefore ?? null,
+    cash_after: status === 'optimal' ? (outcome?.cashAfter ?? null) : (outcome?.cashBefore ?? null),
+    trade_count: status === 'optimal' ? (outcome?.trades.length ?? 0) : 0,
+    positions_json: JSON.stringify(outcome ? toStoredPositions(outcome) : []),
+    created_at: ctx.now,
+  };
+}
+
+/** The result and orders of one solved (or unsolved) problem. */
+export function documentsForSolve(ctx: ChunkContext, item: RunItem, problem: ProblemInput, solved: PoolResult): { result: ResultDocument; orders: OrderDocument[] } {
+  if (solved.status !== 'optimal') {
+    const outcome = solved.status === 'infeasible' || solved.status === 'timeout' ? unchanged(problem) : null;
+    const code = solved.status === 'failed' ? 'SOLVER_FAILED' : null;
+    return { result: resultDocument(ctx, item, solved.status, solved.reason, outcome, code), orders: [] };
+  }
+  const outcome = solved.rebalance ?? deriveRebalance(problem, solved);
+  const prices = new Map(outcome.positions.map((p) => [p.securityId, p.price]));
+  const orders = outcome.trades.map((t) => ({
+    _id: orderId(ctx.runId, item.modelId, item.portfolioId, t.securityId),
+    run_id: ctx.runId,
+    model_id: item.modelId,
+    portfolio_id: item.portfolioId,
+    security_id: t.securityId,
+    transaction_type: t.transactionType,
+    quantity: t.quantity,
+    price: prices.get(t.securityId) ?? '0',
+    trade_date: ctx.tradeDate,
+  }));
+  return { result: resultDocument(ctx, item, 'optimal', null, outcome), orders };
+}
+
+/** Counts by outcome, from result statuses. `invalid` counts as failed. */
+export function countStatuses(statuses: Iterable<ResultStatus>): RunCounts {
+  const counts: RunCounts = { processed: 0, succeeded: 0, infeasible: 0, timed_out: 0, failed: 0 };
+  for (const status of statuses) {
+    counts.processed += 1;
+    if (status === 'optimal') counts.succeeded += 1;
+    else if (status === 'infeasible') counts.infeasible += 1;
+    else if (status === 'timeout') counts.timed_out += 1;
+    else counts.failed += 1;
+  }
+  return counts;
+}

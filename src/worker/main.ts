@@ -1,0 +1,130 @@
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../config/config.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { instrumentMarketData } from '../observability/market-data-metrics.js';
+import { createWorkerMetrics } from '../observability/worker-metrics.js';
+import { REBALANCE_QUEUE, type ChunkJobData, type ChunkJobResult } from '../queue/index.js';
+import { createSolverPool } from '../solver-pool/index.js';
+import { ensureIndexes } from '../store/indexes.js';
+import { ModelsRepository } from '../store/models-repository.js';
+import { connectMongo, pingMongo } from '../store/mongo.js';
+import { OrdersRepository } from '../store/orders-repository.js';
+import { ResultsRepository } from '../store/results-repository.js';
+import { RunsRepository } from '../store/runs-repository.js';
+import { marketDataFromConfig } from './market-data-from-config.js';
+import { processChunk, recordAbandonedChunk, type ChunkProcessorDeps } from './process-chunk.js';
+import { RunModelCache } from './run-model-cache.js';
+import { startWorkerHttp } from './worker-http.js';
+import { STALLED_SETTINGS, type WorkerTuning } from './worker-settings.js';
+
+/** A running worker process. */
+export interface RunningWorker {
+  config: Config;
+  logger: Logger;
+  /** The bound probe/metrics port (the real one when `WORKER_HTTP_PORT=0`). */
+  httpPort: number;
+  worker: Worker<ChunkJobData, ChunkJobResult>;
+}
+
+/** Environment overrides merged over `process.env`, e.g. `{ DATABASE_NAME: 't_x', WORKER_HTTP_PORT: '0' }`. */
+export type WorkerOverrides = Partial<Record<keyof Config, string>>;
+
+let running: { handle: RunningWorker; closers: (() => Promise<void>)[] } | undefined;
+
+/**
+ * The worker's composition root: config, MongoDB, market data, the solver pool, the BullMQ
+ * worker on the `rebalance` queue, and the probe/metrics port. One per process.
+ */
+export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTuning = {}): Promise<RunningWorker> {
+  if (running) throw new Error('the worker is already started in this process');
+  const config = loadConfig({ ...process.env, ...overrides });
+  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const mongo = await connectMongo({ url: config.MONGODB_URL, dbName: config.DATABASE_NAME, poolSize: config.CONNECTION_POOL_SIZE, logger });
+    closers.push(() => mongo.close());
+    await ensureIndexes(mongo.db);
+    const pool = createSolverPool({ size: config.THREAD_POOL_MAX_WORKERS, defaultDeadlineMs: config.OPTIMIZATION_TIMEOUT * 1000, logger });
+    closers.push(() => pool.close());
+    const metrics = createWorkerMetrics();
+    const runs = new RunsRepository(mongo.db);
+    const deps: ChunkProcessorDeps = {
+      runs,
+      results: new ResultsRepository(mongo.db),
+      orders: new OrdersRepository(mongo.db),
+      models: new ModelsRepository(mongo.db),
+      modelCache: new RunModelCache(runs),
+      marketData: instrumentMarketData(marketDataFromConfig(config, mongo.db), metrics),
+      pool,
+      deadlineMs: config.OPTIMIZATION_TIMEOUT * 1000,
+      logger,
+      metrics,
+    };
+    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    closers.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
+    const worker = new Worker<ChunkJobData, ChunkJobResult>(REBALANCE_QUEUE, (job) => processChunk(deps, job), {
+      connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      ...STALLED_SETTINGS,
+      ...tuning,
+    });
+    // Closed first on stop: no new jobs, active chunks finish, then the pool and clients close.
+    closers.push(() => worker.close());
+    worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+    worker.on('failed', (job, error) => {
+      if (!job || job.finishedOn === undefined) return;
+      logger.error({ job_id: job.id, run_id: job.data.run_id, err: error }, 'chunk failed for good');
+      recordAbandonedChunk(deps, job.data, `chunk abandoned: ${error.message}`).catch((e: unknown) =>
+        logger.error({ job_id: job.id, err: e }, 'could not record the failed chunk'),
+      );
+    });
+    const http = await startWorkerHttp(config.WORKER_HTTP_PORT, { mongodb: () => pingMongo(mongo.db), redis: () => redis.ping() }, metrics.registry);
+    closers.push(() => closeServer(http.server));
+    const handle = { config, logger, httpPort: http.port, worker };
+    running = { handle, closers };
+    logger.info({ concurrency: config.WORKER_CONCURRENCY, threads: config.THREAD_POOL_MAX_WORKERS, http_port: http.port }, 'worker started');
+    return handle;
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Stops taking jobs, lets active chunks finish (`worker.close()`), then closes the pool and clients. */
+export async function stop(): Promise<void> {
+  if (!running) return;
+  const { closers, handle } = running;
+  running = undefined;
+  for (const close of closers.reverse()) await close();
+  handle.logger.info('worker stopped');
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+function runAsMain(): void {
+  const shutdown = (signal: string) => {
+    stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error(`shutdown after ${signal} failed`, error);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  start().catch((error: unknown) => {
+    console.error('worker failed to start', error);
+    process.exit(1);
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runAsMain();

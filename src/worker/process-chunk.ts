@@ -1,0 +1,166 @@
+import { UnrecoverableError } from 'bullmq';
+import { AppError } from '../errors/index.js';
+import type { MarketDataSource } from '../market-data/types.js';
+import type { Logger } from '../observability/logger.js';
+import { chunkJobId, fromJobItems, type ChunkJobData, type ChunkJobResult, type RunItem } from '../queue/index.js';
+import type { SolverPool } from '../solver-pool/index.js';
+import type { ModelsRepository } from '../store/models-repository.js';
+import type { OrdersRepository } from '../store/orders-repository.js';
+import type { ResultDocument, ResultsRepository } from '../store/results-repository.js';
+import type { RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
+import type { RunsRepository } from '../store/runs-repository.js';
+import type { WorkerMetrics } from '../observability/worker-metrics.js';
+import { buildProblems, securitiesOf } from './build-problems.js';
+import { countStatuses, documentsForSolve, resultDocument, type ChunkContext } from './chunk-documents.js';
+import type { RunModelCache } from './run-model-cache.js';
+
+/** What processing a chunk needs; built once by the worker's composition root. */
+export interface ChunkProcessorDeps {
+  runs: RunsRepository;
+  results: ResultsRepository;
+  orders: OrdersRepository;
+  models: Pick<ModelsRepository, 'setLastRebalanceDate'>;
+  modelCache: RunModelCache;
+  marketData: MarketDataSource;
+  pool: SolverPool;
+  /** Per-portfolio solve deadline (`OPTIMIZATION_TIMEOUT` × 1000). */
+  deadlineMs: number;
+  logger: Logger;
+  /** Worker metrics (`src/observability/worker-metrics.ts`); absent in tests that do not scrape. */
+  metrics?: Pick<WorkerMetrics, 'recordChunk' | 'recordSolves' | 'recordRunFinished'>;
+}
+
+/** The part of a BullMQ job the processor reads. */
+export interface ChunkJob {
+  id?: string;
+  data: ChunkJobData;
+  attemptsMade: number;
+  opts: { attempts?: number };
+}
+
+/**
+ * One chunk: load market data in one go, solve on the pool, write results and orders
+ * idempotently, record the chunk's counts exactly once, and finish the run after its last chunk.
+ * Transient failures throw (BullMQ retries with backoff); on the last attempt the chunk's
+ * portfolios are recorded as failed with the reason instead, so nothing is dropped silently.
+ */
+export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Promise<ChunkJobResult> {
+  const started = process.hrtime.bigint();
+  const { run_id: runId, chunk_index: index } = job.data;
+  const log = deps.logger.child({ job_id: job.id ?? chunkJobId(runId, index), run_id: runId });
+  const run = await deps.runs.get(runId);
+  if (!run) throw new UnrecoverableError(`run ${runId} does not exist`);
+  const items = fromJobItems(job.data.items);
+  if (run.status === 'cancelled') {
+    log.info('run cancelled: chunk skipped');
+    return { outcome: 'cancelled', portfolios: items.length };
+  }
+  if (run.status === 'queued') await deps.runs.markRunning(runId, new Date());
+  const ctx: ChunkContext = { runId, tradeDate: run.created_at, now: new Date() };
+  const timings: ChunkTimings = { load_ms: 0, solve_ms: 0, write_ms: 0 };
+  let docs: ResultDocument[];
+  try {
+    docs = await solveChunk(deps, run, items, ctx, timings);
+  } catch (error) {
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (!last) throw error;
+    log.error({ err: error }, 'chunk failed on its last attempt: portfolios recorded as failed');
+    docs = items.map((item) => resultDocument(ctx, item, 'failed', reasonOf(error), null, codeOf(error)));
+  }
+  const writing = Date.now();
+  const counts = await writeResults(deps, docs);
+  await deps.runs.recordChunkOutcome(runId, chunkJobId(runId, index), counts, new Date());
+  await finishIfDone(deps, run, log);
+  timings.write_ms += Date.now() - writing;
+  const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+  deps.metrics?.recordChunk({ durationMs, outcomes: outcomesOf(docs) });
+  log.debug({ ...counts, ...timings, duration_ms: durationMs }, 'chunk done');
+  return { outcome: 'processed', portfolios: items.length };
+}
+
+/**
+ * For a chunk BullMQ gave up on without the processor finishing it (stalled too often): its
+ * portfolios without a stored result are recorded as failed, so the run still completes.
+ */
+export async function recordAbandonedChunk(deps: ChunkProcessorDeps, data: ChunkJobData, reason: string): Promise<void> {
+  const run = await deps.runs.get(data.run_id);
+  if (!run || run.status === 'cancelled') return;
+  const ctx: ChunkContext = { runId: run._id, tradeDate: run.created_at, now: new Date() };
+  const docs = fromJobItems(data.items).map((item) => resultDocument(ctx, item, 'failed', reason, null, 'CHUNK_ABANDONED'));
+  const counts = await writeResults(deps, docs);
+  await deps.runs.recordChunkOutcome(run._id, chunkJobId(run._id, data.chunk_index), counts, new Date());
+  await finishIfDone(deps, run, deps.logger.child({ run_id: run._id }));
+}
+
+/** Where a chunk's time went (logged at debug; the pipeline benchmark reads it). */
+interface ChunkTimings {
+  load_ms: number;
+  solve_ms: number;
+  write_ms: number;
+}
+
+async function solveChunk(deps: ChunkProcessorDeps, run: RunDocument, items: RunItem[], ctx: ChunkContext, timings: ChunkTimings): Promise<ResultDocument[]> {
+  let mark = Date.now();
+  const models = await deps.modelCache.get(run._id, items.map((i) => i.modelId));
+  const portfolios = await deps.marketData.loadPortfolios([...new Set(items.map((i) => i.portfolioId))]);
+  const prices = await deps.marketData.loadPrices(securitiesOf(models.values(), portfolios.values()));
+  const { solvable, unsolvable } = buildProblems(items, models, portfolios, prices, run.solve_options);
+  timings.load_ms += Date.now() - mark;
+  mark = Date.now();
+  const solved = await deps.pool.solveMany(solvable.map((s) => s.problem), deps.deadlineMs, { derive: true });
+  deps.metrics?.recordSolves(solved.flatMap((r) => (r.path ? [{ path: r.path, solveMs: r.solveMs }] : [])));
+  const docs = unsolvable.map((u) => resultDocument(ctx, u.item, 'failed', u.reason, null, u.code));
+  const orders = [];
+  for (let i = 0; i < solvable.length; i++) {
+    const { item, problem } = solvable[i]!;
+    const written = documentsForSolve(ctx, item, problem, solved[i]!);
+    docs.push(written.result);
+    orders.push(...written.orders);
+  }
+  timings.solve_ms += Date.now() - mark;
+  mark = Date.now();
+  // Orders before results: a stored result implies its orders are stored too.
+  await deps.orders.insertMany(orders);
+  timings.write_ms += Date.now() - mark;
+  return docs;
+}
+
+/** Writes the results (first write wins) and counts what is stored, so counts always match the results. */
+async function writeResults(deps: ChunkProcessorDeps, docs: ResultDocument[]): Promise<RunCounts> {
+  const written = await deps.results.insertMany(docs);
+  if (written.duplicates.length === 0) return countStatuses(docs.map((d) => d.status));
+  const stored = await deps.results.statusesOf(docs.map((d) => d._id));
+  return countStatuses(docs.map((d) => stored.get(d._id) ?? d.status));
+}
+
+async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {
+  const counts = (await deps.runs.countsOf([run._id])).get(run._id);
+  if (!counts || counts.processed < run.total) return;
+  const finished = await deps.runs.finish(run._id, finalStatus(counts), counts, new Date());
+  if (!finished) return;
+  log.info({ ...counts }, 'run finished');
+  deps.metrics?.recordRunFinished(finalStatus(counts) as 'completed' | 'completed_with_errors' | 'failed');
+  if (run.kind === 'v1-model') {
+    for (const modelId of run.model_ids) await deps.models.setLastRebalanceDate(modelId, run.created_at);
+  }
+}
+
+export function finalStatus(counts: RunCounts): RunStatus {
+  if (counts.succeeded === counts.processed) return 'completed';
+  if (counts.failed === counts.processed) return 'failed';
+  return 'completed_with_errors';
+}
+
+function outcomesOf(docs: readonly ResultDocument[]): Partial<Record<ResultDocument['status'], number>> {
+  const outcomes: Partial<Record<ResultDocument['status'], number>> = {};
+  for (const d of docs) outcomes[d.status] = (outcomes[d.status] ?? 0) + 1;
+  return outcomes;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof AppError ? error.code : 'CHUNK_FAILED';
+}

@@ -1,0 +1,18 @@
+import type { WorkerOptions } from 'bullmq';
+
+/**
+ * Stalled-job handling. Solves run on solver threads, so this process's event loop is never
+ * blocked long and renews locks on time (every lockDuration / 2). A shorter lock than BullMQ's
+ * 30 s lets the fleet notice a killed worker sooner: its chunk is back in the queue within about
+ * lockDuration + stalledInterval ≈ 20 s instead of ~60 s. A chunk that stalls twice (say, it
+ * crashes its worker each time) is failed rather than crash-looping the fleet; its portfolios are
+ * then recorded as failed by the `failed` handler.
+ */
+export const STALLED_SETTINGS = {
+  lockDuration: 15_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 2,
+} as const satisfies Partial<WorkerOptions>;
+
+/** Settings a test may shorten (e.g. to observe stalled-job recovery quickly). */
+export type WorkerTuning = Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'drainDelay'>>;
