@@ -12,6 +12,11 @@ import type { PortfolioSnapshot } from '../market-data/types.js';
  * SQLite: 47 ms per replace at 4,000 portfolios, growing with the collection, and an update
  * command of 100+ replacements never returns), while this costs three statements per batch.
  *
+ * Holdings are packed into one JSON text (`[[security_id, quantity], …]`): FerretDB v1 decodes
+ * nested arrays of documents slowly, and reading 200 portfolios of 50 holdings measured about
+ * 8× faster packed (1.3 s against 9.9 s in a 5,000-portfolio book). Nothing queries inside
+ * a portfolio's holdings, so nothing is lost.
+ *
  * Cash is canonical decimal text rather than Decimal128 (FerretDB v1 drops the connection on
  * Decimal128) or integer minor units (cash and prices have no fixed scale; text round-trips
  * exactly at any scale). Quantities are whole numbers ≤ 2^53 − 1, exact in a BSON double.
@@ -23,7 +28,8 @@ export interface HoldingsDocument {
   /** ISO upload time, `~`, random hex: sorts by upload time as text. */
   version: string;
   cash: string;
-  holdings: { security_id: string; quantity: number }[];
+  /** JSON text of `[security_id, quantity][]`. */
+  holdings: string;
   updated_at: Date;
 }
 
@@ -113,7 +119,7 @@ function toSnapshot(doc: HoldingsDocument): PortfolioSnapshot {
   return {
     portfolioId: doc.portfolio_id,
     cash: doc.cash,
-    holdings: doc.holdings.map((h) => ({ securityId: h.security_id, quantity: h.quantity })),
+    holdings: (JSON.parse(doc.holdings) as [string, number][]).map(([securityId, quantity]) => ({ securityId, quantity })),
   };
 }
 
@@ -136,7 +142,7 @@ export class HoldingsRepository {
       portfolio_id: s.portfolioId,
       version,
       cash: s.cash,
-      holdings: s.holdings.map((h) => ({ security_id: h.securityId, quantity: h.quantity })),
+      holdings: JSON.stringify(s.holdings.map((h) => [h.securityId, h.quantity])),
       updated_at: now,
     }));
     return replaceSnapshots(this.collection, 'portfolio_id', docs, this.batchSize);
