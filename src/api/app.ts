@@ -10,6 +10,7 @@ import { correlation } from './http/correlation.js';
 import { cors } from './http/cors.js';
 import { errorHandler } from './http/error-response.js';
 import { mountRoutes } from './http/mount-routes.js';
+import { rateLimit, type RateLimitOptions } from './http/rate-limit.js';
 import { assertSafeKeys } from './http/safe-keys.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { routes as defaultRoutes } from './routes/index.js';
@@ -34,6 +35,11 @@ export interface AppDeps {
    * the dashboard). Mounted in front of the route table, so they win on equal paths.
    */
   routers?: Router[];
+  /**
+   * Per-client-IP token bucket on `/api/` routes (a second line behind the Ingress); `false` turns it off.
+   * @defaultValue 50 req/s, burst 100 per IP (`RATE_LIMIT_DEFAULTS`)
+   */
+  rateLimit?: RateLimitOptions | false;
 }
 
 /** Builds the Express app. Listening is the composition root's job. */
@@ -47,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(correlation(deps.logger));
   app.use(cors(deps.corsOrigins ?? []));
   for (const middleware of deps.middleware ?? []) app.use(middleware);
+  // Before body parsing, so a limited client's body is never read.
+  if (deps.rateLimit !== false) app.use(rateLimit(deps.rateLimit ?? {}));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, type: 'application/json' }));
   app.use(rejectUnsafeKeys);
 

@@ -7,7 +7,9 @@ import { loadConfig, type Config } from '../config/config.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { ensureIndexes } from '../store/indexes.js';
 import { connectMongo } from '../store/mongo.js';
+import { createOperations } from './admin/operations.js';
 import { createApp } from './app.js';
+import type { RateLimitOptions } from './http/rate-limit.js';
 import { buildServices, type ApiServices } from './services.js';
 
 /** A running API. */
@@ -48,7 +50,11 @@ export async function start(overrides: StartOverrides = {}): Promise<RunningApi>
     closers.push(async () => {
       for (const close of featureClosers.reverse()) await close();
     });
-    const app = createApp({ services, logger, config, corsOrigins: config.CORS_ORIGINS });
+    const ops = await createOperations(config, { db: mongo.db, redis, logger, queue: services.pipeline.queue });
+    closers.push(() => ops.close());
+    const app = createApp({ services, logger, config, corsOrigins: config.CORS_ORIGINS,
+      rateLimit: rateLimitFrom(config),
+      middleware: ops.middleware, routers: ops.routers });
     const server = await listen(app, config.PORT);
     const port = (server.address() as AddressInfo).port;
     const api = { port, config, services, app, logger };
@@ -98,3 +104,9 @@ function runAsMain(): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runAsMain();
+
+/** The in-process rate limit from config; 0 per second turns it off. */
+function rateLimitFrom(config: Config): RateLimitOptions | false {
+  if (config.API_RATE_LIMIT_PER_SECOND === 0) return false;
+  return { ratePerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST };
+}

@@ -1,0 +1,151 @@
+import cliProgress from 'cli-progress';
+
+/** Where the CLI finds the API. */
+export interface ApiTarget {
+  /** Base URL. @defaultValue `OGS_API_URL`, else `http://127.0.0.1:8080` */
+  url: string;
+  /** Sent as `X-API-Key` on submit. @defaultValue `OGS_API_KEY` */
+  apiKey?: string;
+}
+
+/** A run as `GET /api/v1/runs/{id}` returns it (the fields the CLI reads). */
+export interface RunJson {
+  run_id: string;
+  status: string;
+  total: number;
+  processed: number;
+  succeeded: number;
+  infeasible: number;
+  timed_out: number;
+  failed: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  elapsed_ms: number | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface ResultJson {
+  portfolio_id: string;
+  model_id: string;
+  status: string;
+  reason: string | null;
+}
+
+export const FINAL_STATUSES = new Set(['completed', 'completed_with_errors', 'failed', 'cancelled']);
+
+/** An HTTP answer that is not 2xx, carrying the `detail` the API sent. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`HTTP ${status}: ${detail}`);
+  }
+}
+
+export function apiTarget(url: string | undefined, env: NodeJS.ProcessEnv): ApiTarget {
+  const base = (url ?? env.OGS_API_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  return { url: base, apiKey: env.OGS_API_KEY || undefined };
+}
+
+export async function apiCall<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (target.apiKey) headers['X-API-Key'] = target.apiKey;
+  const res = await fetch(`${target.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) throw new ApiError(res.status, (json as { detail?: string } | undefined)?.detail ?? res.statusText);
+  return json as T;
+}
+
+/**
+ * Follows a run to a final status with the API's long-poll (`?wait=1`): about one request
+ * per second while it runs, and an answer as soon as it finishes. `onProgress` sees every answer.
+ */
+export async function followRun(target: ApiTarget, runId: string, onProgress: (run: RunJson) => void): Promise<RunJson> {
+  for (;;) {
+    const run = await apiCall<RunJson>(target, 'GET', `/api/v1/runs/${encodeURIComponent(runId)}?wait=1`);
+    onProgress(run);
+    if (FINAL_STATUSES.has(run.status)) return run;
+    // `wait` returns early only on completion, so poll again at once; a tiny pause guards
+    // against a server that ignores `wait`.
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A live bar on a terminal; one line per 10% elsewhere (CI logs). */
+export function progressReporter(stream: NodeJS.WritableStream): { update(run: RunJson): void; stop(): void } {
+  const tty = (stream as NodeJS.WriteStream).isTTY === true;
+  if (tty) {
+    const bar = new cliProgress.SingleBar(
+      { stream, format: '{bar} {percentage}% | {value}/{total} portfolios | {status} | {rate}/s', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(run) {
+        const payload = { status: run.status, rate: rate(run) };
+        if (!started) bar.start(Math.max(run.total, 1), run.processed, payload);
+        else {
+          bar.setTotal(Math.max(run.total, 1));
+          bar.update(run.processed, payload);
+        }
+        started = true;
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let lastDecile = -1;
+  return {
+    update(run) {
+      const decile = run.total > 0 ? Math.floor((run.processed / run.total) * 10) : 0;
+      if (decile === lastDecile) return;
+      lastDecile = decile;
+      stream.write(`${run.run_id}: ${run.processed}/${run.total} portfolios (${decile * 10}%), ${run.status}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+/** Portfolios per second over the run's wall time so far. */
+export function rate(run: RunJson): number {
+  if (!run.started_at) return 0;
+  const end = run.finished_at ? Date.parse(run.finished_at) : Date.now();
+  const seconds = (end - Date.parse(run.started_at)) / 1000;
+  return seconds > 0 ? Math.round(run.processed / seconds) : 0;
+}
+
+async function notOptimal(target: ApiTarget, runId: string, status: string, limit: number): Promise<Page<ResultJson>> {
+  return apiCall<Page<ResultJson>>(target, 'GET', `/api/v1/runs/${encodeURIComponent(runId)}/results?status=${status}&limit=${limit}`);
+}
+
+/** The end-of-run summary: counts, orders, throughput, and the reasons for what was not optimal. */
+export async function runSummary(target: ApiTarget, run: RunJson, reasonsPerStatus = 5): Promise<string> {
+  const id = encodeURIComponent(run.run_id);
+  const orders = await apiCall<Page<unknown>>(target, 'GET', `/api/v1/orders?run_id=${id}&limit=1`).catch(() => undefined);
+  const elapsedMs = run.elapsed_ms ?? (run.started_at && run.finished_at ? Date.parse(run.finished_at) - Date.parse(run.started_at) : null);
+  const lines = [
+    `Run ${run.run_id}: ${run.status}`,
+    `  portfolios   ${run.total} (processed ${run.processed})`,
+    `  optimal      ${run.succeeded}`,
+    `  infeasible   ${run.infeasible}`,
+    `  timed out    ${run.timed_out}`,
+    `  failed       ${run.failed}`,
+    `  orders       ${orders ? orders.total : 'unavailable'}`,
+    `  elapsed      ${elapsedMs === null ? '—' : `${(elapsedMs / 1000).toFixed(2)} s`}`,
+    `  throughput   ${rate(run)} portfolios/s`,
+  ];
+  for (const status of ['infeasible', 'timeout', 'invalid', 'failed']) {
+    const page = await notOptimal(target, run.run_id, status, reasonsPerStatus).catch(() => undefined);
+    if (!page || page.total === 0) continue;
+    lines.push(`  ${status} (${page.total}), e.g.:`);
+    for (const r of page.items) lines.push(`    ${r.portfolio_id} [model ${r.model_id}]: ${r.reason ?? 'no reason given'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
