@@ -22,8 +22,11 @@ BIN_DIR="$ROOT/.bin"
 BIN="$BIN_DIR/ferretdb"
 RUN_DIR="$ROOT/.run"
 DATA_DIR="${FERRETDB_DATA_DIR:-$ROOT/.data/ferretdb}"
-PID_FILE="$RUN_DIR/ferretdb.pid"
-URL_FILE="$RUN_DIR/ferretdb.url"
+# One PID/URL pair per data folder, so a second instance (FERRETDB_DATA_DIR=…) is never
+# mistaken for, or stopped instead of, the default one.
+STATE_KEY=$(printf '%s' "$DATA_DIR" | cksum | cut -d' ' -f1)
+PID_FILE="$RUN_DIR/ferretdb-$STATE_KEY.pid"
+URL_FILE="$RUN_DIR/ferretdb-$STATE_KEY.url"
 
 build() {
   # Capture first: `--version | grep -q` under pipefail fails on SIGPIPE and would rebuild.
@@ -65,7 +68,7 @@ start() {
     backend=(--handler=postgresql "--postgresql-url=${FERRETDB_POSTGRESQL_URL:-postgres://postgres@127.0.0.1:5432/ferretdb}")
   fi
   nohup "$BIN" --listen-addr="127.0.0.1:$port" "${backend[@]}" --state-dir="$DATA_DIR" --debug-addr=- \
-    --telemetry=disable --log-level=warn >"$RUN_DIR/ferretdb.log" 2>&1 &
+    --telemetry=disable --log-level=warn >"$RUN_DIR/ferretdb-$STATE_KEY.log" 2>&1 &
   echo $! >"$PID_FILE"
   local url="mongodb://127.0.0.1:$port/"
   echo "$url" >"$URL_FILE"
@@ -76,7 +79,7 @@ start() {
       echo "$url"
       return 0
     fi
-    kill -0 "$(cat "$PID_FILE")" 2>/dev/null || { cat "$RUN_DIR/ferretdb.log" >&2; exit 1; }
+    kill -0 "$(cat "$PID_FILE")" 2>/dev/null || { cat "$RUN_DIR/ferretdb-$STATE_KEY.log" >&2; exit 1; }
     sleep 0.1
   done
   echo "ferretdb.sh: FerretDB did not start on port $port" >&2
