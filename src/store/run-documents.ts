@@ -15,9 +15,11 @@ export interface RunCounts {
   infeasible: number;
   timed_out: number;
   failed: number;
+  /** Orders stored: one per trade of each optimal result. */
+  orders: number;
 }
 
-export const ZERO_COUNTS: RunCounts = Object.freeze({ processed: 0, succeeded: 0, infeasible: 0, timed_out: 0, failed: 0 });
+export const ZERO_COUNTS: RunCounts = Object.freeze({ processed: 0, succeeded: 0, infeasible: 0, timed_out: 0, failed: 0, orders: 0 });
 
 /**
  * A run's header. Small and bounded: the portfolios live in `run_chunks` and `run_results`,

@@ -112,7 +112,7 @@ export class RunsRepository {
     const rows = this.outcomes.find({ run_id: { $in: [...runIds] } }, { projection: { finished_at: 0 } });
     for await (const row of rows) {
       const sum = sums.get(row.run_id)!;
-      for (const key of COUNT_KEYS) sum[key] += row[key];
+      for (const key of COUNT_KEYS) sum[key] += row[key] ?? 0;
     }
     return sums;
   }

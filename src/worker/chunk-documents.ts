@@ -94,11 +94,12 @@ export function documentsForSolve(ctx: ChunkContext, item: RunItem, problem: Pro
   return { result: resultDocument(ctx, item, 'optimal', null, outcome), orders };
 }
 
-/** Counts by outcome, from result statuses. `invalid` counts as failed. */
-export function countStatuses(statuses: Iterable<ResultStatus>): RunCounts {
-  const counts: RunCounts = { processed: 0, succeeded: 0, infeasible: 0, timed_out: 0, failed: 0 };
-  for (const status of statuses) {
+/** Counts by outcome and orders, from the stored results. `invalid` counts as failed. */
+export function countStatuses(results: Iterable<{ status: ResultStatus; trade_count: number }>): RunCounts {
+  const counts: RunCounts = { processed: 0, succeeded: 0, infeasible: 0, timed_out: 0, failed: 0, orders: 0 };
+  for (const { status, trade_count } of results) {
     counts.processed += 1;
+    counts.orders += trade_count;
     if (status === 'optimal') counts.succeeded += 1;
     else if (status === 'infeasible') counts.infeasible += 1;
     else if (status === 'timeout') counts.timed_out += 1;

@@ -128,9 +128,9 @@ async function solveChunk(deps: ChunkProcessorDeps, run: RunDocument, items: Run
 /** Writes the results (first write wins) and counts what is stored, so counts always match the results. */
 async function writeResults(deps: ChunkProcessorDeps, docs: ResultDocument[]): Promise<RunCounts> {
   const written = await deps.results.insertMany(docs);
-  if (written.duplicates.length === 0) return countStatuses(docs.map((d) => d.status));
-  const stored = await deps.results.statusesOf(docs.map((d) => d._id));
-  return countStatuses(docs.map((d) => stored.get(d._id) ?? d.status));
+  if (written.duplicates.length === 0) return countStatuses(docs);
+  const stored = await deps.results.outcomesOf(docs.map((d) => d._id));
+  return countStatuses(docs.map((d) => stored.get(d._id) ?? d));
 }
 
 async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {

@@ -70,6 +70,7 @@ const counts = {
   infeasible: z.number().int(),
   timed_out: z.number().int(),
   failed: z.number().int().meta({ description: 'Failed portfolios, invalid input included.' }),
+  orders: z.number().int().meta({ description: 'Orders stored so far (one per trade of each optimal result).' }),
 };
 
 export const runOutput = z

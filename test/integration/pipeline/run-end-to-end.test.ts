@@ -37,6 +37,7 @@ describe('a run through the queue, end to end', () => {
     expect(trades.length).toBeGreaterThan(1000);
     expect(orders.map((o) => `${o.portfolio_id}:${o.security_id}:${o.transaction_type}:${o.quantity}`).sort()).toEqual(trades.sort());
     expect(results.reduce((sum, r) => sum + r.trade_count, 0)).toBe(orders.length);
+    expect(run.orders).toBe(orders.length);
   }, 120_000);
 
   it('when the results and orders are paged through the API, then totals and shapes match the run', async () => {
