@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config/config.js';
@@ -11,6 +10,7 @@ import { createOperations } from './admin/operations.js';
 import { createApp } from './app.js';
 import type { RateLimitOptions } from './http/rate-limit.js';
 import { buildServices, type ApiServices } from './services.js';
+import { isMainModule, runAsMain } from '../process/run-as-main.js';
 
 /** A running API. */
 export interface RunningApi {
@@ -86,24 +86,7 @@ export async function stop(): Promise<void> {
   api.logger.info('API stopped');
 }
 
-function runAsMain(): void {
-  const shutdown = (signal: string) => {
-    stop()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        console.error(`shutdown after ${signal} failed`, error);
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  start().catch((error: unknown) => {
-    console.error('API failed to start', error);
-    process.exit(1);
-  });
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runAsMain();
+if (isMainModule(import.meta.url)) runAsMain('API', () => start(), stop);
 
 /** The in-process rate limit from config; 0 per second turns it off. */
 function rateLimitFrom(config: Config): RateLimitOptions | false {

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../config/config.js';
@@ -19,6 +18,7 @@ import { processChunk, recordAbandonedChunk, type ChunkProcessorDeps } from './p
 import { RunModelCache } from './run-model-cache.js';
 import { startWorkerHttp } from './worker-http.js';
 import { STALLED_SETTINGS, type WorkerTuning } from './worker-settings.js';
+import { isMainModule, runAsMain } from '../process/run-as-main.js';
 
 /** A running worker process. */
 export interface RunningWorker {
@@ -83,7 +83,9 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
       );
     });
     const http = await startWorkerHttp(config.WORKER_HTTP_PORT, { mongodb: () => pingMongo(mongo.db), redis: () => redis.ping() }, metrics.registry);
-    closers.push(() => closeServer(http.server));
+    // Closed last (closers run in reverse): probes and /metrics keep answering while the
+    // worker drains its active chunks on SIGTERM, which can take up to the solve deadline.
+    closers.unshift(() => closeServer(http.server));
     const handle = { config, logger, httpPort: http.port, worker };
     running = { handle, closers };
     logger.info({ concurrency: config.WORKER_CONCURRENCY, threads: config.THREAD_POOL_MAX_WORKERS, http_port: http.port }, 'worker started');
@@ -110,21 +112,4 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-function runAsMain(): void {
-  const shutdown = (signal: string) => {
-    stop()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        console.error(`shutdown after ${signal} failed`, error);
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  start().catch((error: unknown) => {
-    console.error('worker failed to start', error);
-    process.exit(1);
-  });
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runAsMain();
+if (isMainModule(import.meta.url)) runAsMain('worker', () => start(), stop);
