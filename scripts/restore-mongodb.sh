@@ -39,20 +39,8 @@ Stop the workers first (kubectl scale deployment/globeco-order-generation-worker
 EOF
 }
 
-die() {
-  echo "error: $*" >&2
-  exit 1
-}
-
-usage_error() {
-  echo "error: $*" >&2
-  echo "Run '$(basename "$0") --help' for usage." >&2
-  exit 2
-}
-
-need_value() {
-  [[ $# -ge 2 && -n "$2" && "$2" != -* ]] || usage_error "option $1 needs a value"
-}
+# shellcheck source=lib/cli.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cli.sh"
 
 parse_args() {
   while [[ $# -gt 0 ]]; do
