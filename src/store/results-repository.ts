@@ -72,6 +72,7 @@ export interface Page<T> {
 export interface ResultFilter {
   runId: string;
   modelId?: string;
+  portfolioId?: string;
   status?: ResultStatus;
 }
 
@@ -102,6 +103,7 @@ export class ResultsRepository {
     const query = {
       run_id: filter.runId,
       ...(filter.modelId ? { model_id: filter.modelId } : {}),
+      ...(filter.portfolioId ? { portfolio_id: filter.portfolioId } : {}),
       ...(filter.status ? { status: filter.status } : {}),
     };
     const [items, total] = await Promise.all([

@@ -56,7 +56,11 @@ export const runListQuery = z.object({ ...pagingQuery, status: runStatus.optiona
 export const runGetQuery = z.object({
   wait: integerText(0, 30).optional().meta({ description: 'Long poll: answer once the run is final or after this many seconds (≤ 30).' }),
 });
-export const resultsQuery = z.object({ ...pagingQuery, status: resultStatus.optional() });
+export const resultsQuery = z.object({
+  ...pagingQuery,
+  status: resultStatus.optional(),
+  portfolio_id: hexId('6945a1f0c2d3e4f5a6b7c8e1').optional().meta({ description: 'Only this portfolio (one result per model it is in).' }),
+});
 export const ordersQuery = z.object({
   ...pagingQuery,
   run_id: hexId('6945a1f0c2d3e4f5a6b7c8d9').optional(),

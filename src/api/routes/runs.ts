@@ -91,7 +91,7 @@ export const runRoutes = [
     query: resultsQuery,
     responses: { 200: { description: 'Results', schema: paged(resultOutput, 'RunResultPage') }, 400: bad, 404: missing },
     async handler({ params, query }, services) {
-      const page = await services.pipeline.runs.results({ runId: params.run_id, status: query.status }, query.offset, query.limit);
+      const page = await services.pipeline.runs.results({ runId: params.run_id, status: query.status, portfolioId: query.portfolio_id }, query.offset, query.limit);
       return { body: { items: page.items.map(toResultJson), total: page.total, offset: query.offset, limit: query.limit } };
     },
   }),

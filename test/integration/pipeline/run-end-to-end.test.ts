@@ -50,6 +50,10 @@ describe('a run through the queue, end to end', () => {
     expect(page.body.items[0].positions[0]).toEqual(
       expect.objectContaining({ security_id: expect.any(String), actual_before: expect.any(String), trade_quantity: expect.any(Number) }),
     );
+    const one = await request(p.app).get(`/api/v1/runs/${run.run_id}/results?portfolio_id=${book.portfolioIds[7]}`);
+    expect(one.status).toBe(200);
+    expect(one.body.total).toBe(1);
+    expect(one.body.items[0].portfolio_id).toBe(book.portfolioIds[7]);
     const orders = await request(p.app).get(`/api/v1/orders?run_id=${run.run_id}&portfolio_id=${book.portfolioIds[0]}&limit=1000`);
     expect(orders.status).toBe(200);
     expect(orders.body.items.length).toBe(orders.body.total);

@@ -28,8 +28,8 @@ export function getRun(id) {
   return getJson(`/runs/${encodeURIComponent(id)}`);
 }
 
-export function listResults(id, { offset = 0, limit = 25, status } = {}) {
-  return getJson(`/runs/${encodeURIComponent(id)}/results${query({ offset, limit, status })}`);
+export function listResults(id, { offset = 0, limit = 25, status, portfolioId } = {}) {
+  return getJson(`/runs/${encodeURIComponent(id)}/results${query({ offset, limit, status, portfolio_id: portfolioId })}`);
 }
 
 /** Results seen while paging, so opening a portfolio from a list needs no further request. */
@@ -39,17 +39,11 @@ export function remember(runId, results) {
   for (const r of results) seen.set(`${runId}|${r.portfolio_id}|${r.model_id}`, r);
 }
 
-/**
- * One portfolio's result. The results API pages by run, so a direct link scans pages of
- * 500 (a 20,000-portfolio run is at most 40 requests) when the result was not seen yet.
- */
+/** One portfolio's result: from what was seen while paging, else one filtered request (a direct link). */
 export async function findResult(runId, portfolioId, modelId) {
   const key = `${runId}|${portfolioId}|${modelId}`;
   if (seen.has(key)) return seen.get(key);
-  for (let offset = 0; ; offset += 500) {
-    const page = await listResults(runId, { offset, limit: 500 });
-    remember(runId, page.items);
-    if (seen.has(key)) return seen.get(key);
-    if (page.items.length === 0 || offset + page.items.length >= page.total) return undefined;
-  }
+  const page = await listResults(runId, { portfolioId, limit: 100 });
+  remember(runId, page.items);
+  return seen.get(key);
 }
