@@ -7,6 +7,8 @@ import { MongoClient } from 'mongodb';
 
 const root = join(import.meta.dirname, '..', '..');
 
+// Kept here rather than imported from test/support: jest loads global setup outside its
+// module mapper, so the `.js` import of a `.ts` sibling would not resolve.
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,16 +1,6 @@
 import { z, type ZodType } from 'zod';
 
-/** A seeded PRNG (mulberry32), so a failing sweep can be replayed from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../support/seeded-random.js';
 
 export function hex24(random: () => number): string {
   let out = '';

@@ -1,16 +1,5 @@
 import type { ProblemInput } from '../../../src/core/optimizer/types.js';
-
-/** Small seeded PRNG (mulberry32), so a failing problem can be regenerated from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../support/seeded-random.js';
 
 /** A realistic-looking book: 3–30 positions, drifted holdings, some off-model, some cash. */
 export function randomProblem(seed: number): ProblemInput {

@@ -3,18 +3,9 @@
  * gives the same problem, and every failure prints it.
  */
 import type { ProblemInput, SolveOptions } from '../../../src/core/optimizer/index.js';
+import { seededRandom as random } from '../seeded-random.js';
 
-/** mulberry32: tiny, fast, good enough for test data. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 /** Knobs of one generated problem. */
 export interface Shape {

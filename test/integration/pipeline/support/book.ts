@@ -3,6 +3,7 @@ import type { PortfolioSnapshot } from '../../../../src/market-data/types.js';
 import { HoldingsRepository } from '../../../../src/store/holdings-repository.js';
 import { ModelsRepository } from '../../../../src/store/models-repository.js';
 import { PricesRepository } from '../../../../src/store/prices-repository.js';
+import { seededRandom as random } from '../../../support/seeded-random.js';
 
 /** Seeds snapshots through the market-data repository, whatever its storage layout. */
 export async function seedHoldings(db: Db, snapshots: PortfolioSnapshot[]): Promise<void> {
@@ -10,17 +11,7 @@ export async function seedHoldings(db: Db, snapshots: PortfolioSnapshot[]): Prom
   for (let i = 0; i < snapshots.length; i += 1_000) await holdings.upsertMany(snapshots.slice(i, i + 1_000));
 }
 
-/** Small seeded PRNG (mulberry32), so a book is the same on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 export const hexId = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(24 - prefix.length, '0')}`;
 
