@@ -7,6 +7,7 @@ import { ModelsRepository } from '../store/models-repository.js';
 import { HoldingsRepository } from '../store/holdings-repository.js';
 import { PricesRepository } from '../store/prices-repository.js';
 import { buildRunServices, type RunServices } from '../runs/build-run-services.js';
+import { ModelCatalog, modelChangeSignal } from '../runs/model-catalog.js';
 
 /** A named dependency check: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = () => Promise<void>;
@@ -38,11 +39,19 @@ export interface ServiceContext {
 }
 
 export function buildServices(ctx: ServiceContext): ApiServices {
+  // The run mirror, Idempotency-Keys and the model catalog get a connection of their own: on the
+  // shared one BullMQ defines its Lua scripts, and ioredis copies every one of them into each
+  // pipeline (measured: 7 % of the API's CPU under load), and auto-pipelining batches the small
+  // commands of concurrent requests into one write.
+  const fast = ctx.redis.duplicate({ enableAutoPipelining: true });
+  ctx.onClose(async () => void (await fast.quit().catch(() => fast.disconnect())));
+  const models = new ModelsRepository(ctx.db, modelChangeSignal(fast, ctx.config.QUEUE_PREFIX));
+  const catalog = new ModelCatalog(models, fast, ctx.config.QUEUE_PREFIX, ctx.logger);
   return {
-    models: new ModelsRepository(ctx.db),
+    models,
     holdings: new HoldingsRepository(ctx.db),
     prices: new PricesRepository(ctx.db),
-    pipeline: buildRunServices(ctx),
+    pipeline: buildRunServices({ ...ctx, fastRedis: fast, catalog }),
     readiness: {
       mongodb: () => pingMongo(ctx.db),
       redis: async () => {

@@ -2,13 +2,12 @@ import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
-import { createRebalanceQueue, type RebalanceQueue } from '../queue/index.js';
-import { ModelsRepository } from '../store/models-repository.js';
+import { RunKeys, RunMirror, createRebalanceQueue, type RebalanceQueue } from '../queue/index.js';
 import { OrdersRepository } from '../store/orders-repository.js';
 import { RebalancesRepository } from '../store/rebalances-repository.js';
 import { ResultsRepository } from '../store/results-repository.js';
-import { RunIdempotencyRepository } from '../store/run-idempotency-repository.js';
 import { RunsRepository } from '../store/runs-repository.js';
+import type { ModelCatalog } from './model-catalog.js';
 import { RebalanceService } from './rebalance-service.js';
 import { RunService } from './run-service.js';
 
@@ -27,6 +26,10 @@ export function buildRunServices(ctx: {
   config: Config;
   db: Db;
   redis: Redis;
+  /** For the run mirror and Idempotency-Keys: a connection without BullMQ's scripts. */
+  fastRedis: Redis;
+  /** What submissions resolve their selection against. */
+  catalog: ModelCatalog;
   logger: Logger;
   onClose(close: () => Promise<void>): void;
 }): RunServices {
@@ -35,9 +38,10 @@ export function buildRunServices(ctx: {
   const results = new ResultsRepository(ctx.db);
   const runs = new RunService({
     runs: new RunsRepository(ctx.db),
-    keys: new RunIdempotencyRepository(ctx.db),
+    keys: new RunKeys(ctx.fastRedis, ctx.config.QUEUE_PREFIX),
+    mirror: new RunMirror(ctx.fastRedis, ctx.config.QUEUE_PREFIX),
     rebalances: new RebalancesRepository(ctx.db),
-    models: new ModelsRepository(ctx.db),
+    models: ctx.catalog,
     results,
     orders: new OrdersRepository(ctx.db),
     queue,
@@ -46,7 +50,7 @@ export function buildRunServices(ctx: {
   });
   return {
     runs,
-    rebalances: new RebalanceService(new RebalancesRepository(ctx.db), results),
+    rebalances: new RebalanceService(new RebalancesRepository(ctx.db), results, () => runs.storeUnstored()),
     queue,
     v1WaitMs: ctx.config.V1_REBALANCE_WAIT_SECONDS * 1000,
   };

@@ -2,15 +2,28 @@ import { createHash } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 import { Conflict } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
-import { INTERACTIVE_JOB_OPTIONS, enqueueChunks, priorityForRun, type RebalanceQueue } from '../queue/index.js';
-import type { ModelsRepository } from '../store/models-repository.js';
+import {
+  INTERACTIVE_JOB_OPTIONS,
+  enqueueChunks,
+  priorityForRun,
+  type PlannedChunk,
+  type RebalanceQueue,
+  type RunKeys,
+  type RunMirror,
+  type RunPlan,
+} from '../queue/index.js';
 import type { RebalancesRepository } from '../store/rebalances-repository.js';
-import { ZERO_COUNTS, type RunDocument, type RunSelection } from '../store/run-documents.js';
-import type { RunIdempotencyRepository } from '../store/run-idempotency-repository.js';
+import { ZERO_COUNTS, type RunChunkDocument, type RunDocument, type RunSelection } from '../store/run-documents.js';
 import type { RunsRepository } from '../store/runs-repository.js';
 import { planChunks, toChunkDocuments, toModelDocuments, toRebalanceDocuments } from './plan-run.js';
-import { resolveSelection } from './resolve-selection.js';
+import { resolveSelection, type ModelIndexSource } from './resolve-selection.js';
 import { toSolveOptions, type RunOptionsInput } from './run-options.js';
+
+/**
+ * Runs of up to this many chunks are created in Redis first (see {@link createRun}); their plan
+ * travels in the mirror, so it is kept small.
+ */
+export const REDIS_FIRST_MAX_CHUNKS = 5;
 
 /** What a submission asks for. */
 export interface RunRequest {
@@ -29,9 +42,12 @@ export interface CreatedRun {
 /** What creating a run touches. */
 export interface CreateRunDeps {
   runs: RunsRepository;
-  keys: RunIdempotencyRepository;
+  keys: RunKeys;
+  /** Every run is mirrored in Redis, so polls never wait on MongoDB. */
+  mirror: RunMirror;
   rebalances: RebalancesRepository;
-  models: Pick<ModelsRepository, 'findByIds' | 'list'>;
+  /** The model catalog selections are resolved against. */
+  models: ModelIndexSource;
   queue: RebalanceQueue;
   chunkSize: number;
   logger: Logger;
@@ -39,35 +55,53 @@ export interface CreateRunDeps {
 }
 
 /**
- * Resolves the selection, writes the plan (chunks, model snapshots, rebalance headers) and then
- * the run header — the commit point — and enqueues the chunks. With an `Idempotency-Key`, a
- * repeated submit returns the same run and finishes whatever a crash interrupted: a missing run
- * header is re-planned, chunks not yet recorded as enqueued are enqueued again (deterministic job
- * ids make that harmless). Without a key there is nothing to resume by; the caller resubmits.
+ * Resolves the selection and plans the run, then records it one of two ways.
+ *
+ * - **Redis first** (up to {@link REDIS_FIRST_MAX_CHUNKS} chunks: a portfolio manager's submit):
+ *   the run header and its plan go into the run's Redis mirror and the chunks into the queue;
+ *   MongoDB is not touched, because on a busy MongoDB-protocol server every query waits behind
+ *   the workers' bulk writes (hundreds of milliseconds under load). The run is written to MongoDB
+ *   by the first worker that takes one of its chunks, or earlier by any read that needs MongoDB
+ *   to have it (listing runs or rebalances, cancelling): see `storeMirroredRun`. Redis is where
+ *   the queued work lives anyway, so accepting a run there loses nothing the queue would not.
+ * - **MongoDB first** (bulk runs): the plan (chunks, model snapshots, rebalance headers), then
+ *   the run header as the commit point, then the mirror, then the queue.
+ *
+ * With an `Idempotency-Key`, a repeated submit returns the same run and finishes whatever a
+ * crash interrupted: a run not recorded anywhere is planned again, chunks not yet recorded as
+ * enqueued are enqueued again (deterministic job ids make that harmless). Without a key there is
+ * nothing to resume by; the caller resubmits.
  */
 export async function createRun(deps: CreateRunDeps, request: RunRequest): Promise<CreatedRun> {
   const now = deps.now ?? (() => new Date());
   let runId = new ObjectId().toHexString();
   if (request.idempotencyKey !== undefined) {
     const hash = requestHash(request);
-    const claim = await deps.keys.claim({ _id: request.idempotencyKey, run_id: runId, request_hash: hash, created_at: now() });
+    const claim = await deps.keys.claim(request.idempotencyKey, { run_id: runId, request_hash: hash });
     if (claim.request_hash !== hash) throw new Conflict('Idempotency-Key was already used with a different request body');
     if (claim.run_id !== runId) {
       runId = claim.run_id;
-      const existing = await deps.runs.get(runId);
-      if (existing) return { run: await resumeEnqueue(deps, existing), created: false };
+      const existing = await recordedRun(deps, runId);
+      if (existing) return { run: await resumeEnqueue(deps, existing.run, existing.chunks, !existing.chunks), created: false };
       await deps.runs.clearPlan(runId);
     }
   }
-  const run = await planAndRecord(deps, runId, request, now());
-  return { run: await resumeEnqueue(deps, run), created: true };
+  const { run, plan } = await planRun(deps, runId, request, now());
+  if (plan.chunks.length <= REDIS_FIRST_MAX_CHUNKS) {
+    await deps.mirror.open(run, plan);
+    return { run: await resumeEnqueue(deps, run, plan.chunks, false), created: true };
+  }
+  await Promise.all([deps.runs.writePlan(plan.chunks, plan.models), deps.rebalances.insertMany(plan.rebalances)]);
+  const inserted = await deps.runs.insertRun(run);
+  // A concurrent resume of the same Idempotency-Key may have written the header first: theirs stands.
+  const stored = inserted ? run : ((await deps.runs.get(runId)) ?? run);
+  await deps.mirror.open(stored);
+  return { run: await resumeEnqueue(deps, stored, plan.chunks, true), created: true };
 }
 
-async function planAndRecord(deps: CreateRunDeps, runId: string, request: RunRequest, at: Date): Promise<RunDocument> {
+async function planRun(deps: CreateRunDeps, runId: string, request: RunRequest, at: Date): Promise<{ run: RunDocument; plan: RunPlan }> {
   const { items, models } = await resolveSelection(request.selection, deps.models);
   const chunks = planChunks(items, deps.chunkSize);
-  await deps.runs.writePlan(toChunkDocuments(runId, chunks), toModelDocuments(runId, models));
-  await deps.rebalances.insertMany(toRebalanceDocuments(runId, models, items, at));
   const kind = request.kind ?? 'native';
   const empty = items.length === 0;
   const run: RunDocument = {
@@ -88,23 +122,33 @@ async function planAndRecord(deps: CreateRunDeps, runId: string, request: RunReq
     started_at: empty ? at : null,
     finished_at: empty ? at : null,
   };
-  await deps.runs.insertRun(run);
   deps.logger.info({ run_id: runId, total: run.total, chunks: run.chunk_count, priority: run.priority }, 'run created');
-  return (await deps.runs.get(runId)) ?? run;
+  return { run, plan: { chunks: toChunkDocuments(runId, chunks), models: toModelDocuments(runId, models), rebalances: toRebalanceDocuments(runId, models, items, at) } };
 }
 
-async function resumeEnqueue(deps: CreateRunDeps, run: RunDocument): Promise<RunDocument> {
+/** A run recorded by an earlier submit with the same key: in the mirror (with its plan if not yet stored) or in MongoDB. */
+async function recordedRun(deps: CreateRunDeps, runId: string): Promise<{ run: RunDocument; chunks?: RunChunkDocument[] } | undefined> {
+  const mirrored = await deps.mirror.get(runId);
+  if (mirrored?.run) return { run: mirrored.run, chunks: mirrored.plan?.chunks };
+  const stored = await deps.runs.get(runId);
+  return stored ? { run: stored } : undefined;
+}
+
+/**
+ * Enqueues what is not yet recorded as enqueued: the chunks given, or else the plan stored in
+ * MongoDB. When MongoDB holds the run (`stored`), its header records the enqueue too.
+ */
+async function resumeEnqueue(deps: CreateRunDeps, run: RunDocument, chunks: readonly RunChunkDocument[] | undefined, stored: boolean): Promise<RunDocument> {
   if (run.enqueued_chunks >= run.chunk_count) return run;
-  const plan = await deps.runs.planOf(run._id);
-  await enqueueChunks(
-    deps.queue,
-    run._id,
-    plan.map((c) => ({ index: c.index, items: c.items.map((i) => ({ modelId: i.model_id, portfolioId: i.portfolio_id })) })),
-    run.priority,
-    run.kind === 'native' ? {} : INTERACTIVE_JOB_OPTIONS,
-  );
-  await deps.runs.markEnqueued(run._id, run.chunk_count);
+  const plan = chunks ?? (await deps.runs.planOf(run._id, run.chunk_count));
+  await enqueueChunks(deps.queue, run._id, plan.map(toPlannedChunk), run.priority, run.kind === 'native' ? {} : INTERACTIVE_JOB_OPTIONS);
+  await deps.mirror.markEnqueued(run._id);
+  if (stored) await deps.runs.markEnqueued(run._id, run.chunk_count);
   return { ...run, enqueued_chunks: run.chunk_count };
+}
+
+function toPlannedChunk(chunk: RunChunkDocument): PlannedChunk {
+  return { index: chunk.index, items: chunk.items.map((i) => ({ modelId: i.model_id, portfolioId: i.portfolio_id })) };
 }
 
 /** Canonical JSON (sorted keys) hashed, so key order in the body does not matter. */

@@ -18,28 +18,34 @@ const SEARCH_LIMIT = 1_000;
  * per (run, model) and the run's optimal results for that model, paged.
  */
 export class RebalanceService {
+  /**
+   * @param storeUnstored - writes runs accepted in Redis and not yet in MongoDB, so a list
+   * includes their rebalances (see `createRun`).
+   */
   constructor(
     private readonly rebalances: RebalancesRepository,
     private readonly results: ResultsRepository,
+    private readonly storeUnstored: () => Promise<void> = async () => undefined,
   ) {}
 
   async list(offset: number, limit: number, window: PortfolioWindow) {
+    await this.storeUnstored();
     const headers = await this.rebalances.list(offset, limit);
     return Promise.all(headers.map((h) => this.assemble(h, window)));
   }
 
   async get(id: string, window: PortfolioWindow) {
-    return this.assemble(await this.rebalances.get(id), window);
+    return this.assemble(await this.header(id), window);
   }
 
   async portfolios(id: string, offset: number, limit: number) {
-    const header = await this.rebalances.get(id);
+    const header = await this.header(id);
     const page = await this.results.page({ runId: header.run_id, modelId: header.model_id, status: 'optimal' }, offset, limit);
     return page.items.map((r) => toStoredPortfolio(r, header.rebalance_date));
   }
 
   async positions(id: string, portfolioId: string) {
-    const header = await this.rebalances.get(id);
+    const header = await this.header(id);
     const result = await this.results.get(resultId(header.run_id, header.model_id, portfolioId));
     if (!result || result.status !== 'optimal') throw new NotFound(`portfolio ${portfolioId} is not in rebalance ${id}`);
     return toStoredPositions(result, header.rebalance_date);
@@ -60,6 +66,17 @@ export class RebalanceService {
 
   delete(id: string, version: number): Promise<void> {
     return this.rebalances.delete(id, version);
+  }
+
+  /** The header, storing runs not yet in MongoDB first if it is not there. */
+  private async header(id: string): Promise<RebalanceDocument> {
+    try {
+      return await this.rebalances.get(id);
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+      await this.storeUnstored();
+      return this.rebalances.get(id);
+    }
   }
 
   private async assemble(header: RebalanceDocument, window: PortfolioWindow) {

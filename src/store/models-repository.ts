@@ -117,7 +117,14 @@ export class ModelsRepository {
   private readonly models: Collection<ModelDocument>;
   private readonly claims: ModelWriteClaims;
 
-  constructor(db: Db) {
+  /**
+   * @param onChange - called after every write of a model's name, positions or portfolios (the
+   * API passes the model catalog's change signal, so every API process re-reads the models).
+   */
+  constructor(
+    db: Db,
+    private readonly onChange: () => Promise<void> = async () => undefined,
+  ) {
     this.models = db.collection<ModelDocument>(MODELS_COLLECTION);
     this.claims = new ModelWriteClaims(db);
   }
@@ -133,6 +140,7 @@ export class ModelsRepository {
       updated_at: now,
     };
     await this.models.insertOne(doc);
+    await this.onChange();
     return toModel(doc);
   }
 
@@ -162,6 +170,7 @@ export class ModelsRepository {
     if (input.lastRebalanceDate !== undefined) set.last_rebalance_date = input.lastRebalanceDate;
     const written = await this.writeAt(_id, expectedVersion, set);
     if (!written) throw await this.missOrStale(_id, expectedVersion);
+    await this.onChange();
     return toModel(written);
   }
 
@@ -172,6 +181,7 @@ export class ModelsRepository {
       return deletedCount === 1;
     });
     if (!deleted) throw await this.missOrStale(_id, expectedVersion);
+    await this.onChange();
   }
 
   addPosition(modelId: string, position: PositionInput): Promise<InvestmentModel> {
@@ -227,8 +237,12 @@ export class ModelsRepository {
     for (let attempt = 0; Date.now() < deadline; attempt += 1) {
       const current = await this.models.findOne({ _id });
       if (!current) throw new NotFound(`model ${modelId} not found`);
-      const written = await this.writeAt(_id, current.version, change(toModel(current)));
-      if (written) return toModel(written);
+      const edit = change(toModel(current));
+      const written = await this.writeAt(_id, current.version, edit);
+      if (written) {
+        if (edit.positions !== undefined || edit.portfolios !== undefined) await this.onChange();
+        return toModel(written);
+      }
       // Full-jitter exponential backoff, so writers that lost together do not collide again in lockstep.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(64, 2 ** attempt)));
     }

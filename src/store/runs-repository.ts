@@ -10,8 +10,11 @@ import {
   type RunStatus,
 } from './run-documents.js';
 import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
+import { chunkJobId } from '../queue/chunk-job.js';
 
 const COUNT_KEYS = Object.keys(ZERO_COUNTS) as (keyof RunCounts)[];
+/** Concurrent `_id` reads when reading a plan back. */
+const PARALLEL_READS = 32;
 
 export const RUNS_COLLECTION = 'runs';
 export const RUN_CHUNKS_COLLECTION = 'run_chunks';
@@ -60,8 +63,8 @@ export class RunsRepository {
   }
 
   /** The run header is written last: it is the commit point of a run's creation. */
-  async insertRun(run: RunDocument): Promise<void> {
-    await insertIgnoringDuplicates(this.runs, [run]);
+  async insertRun(run: RunDocument): Promise<boolean> {
+    return (await insertIgnoringDuplicates(this.runs, [run])).inserted === 1;
   }
 
   async writePlan(chunks: RunChunkDocument[], models: RunModelDocument[]): Promise<void> {
@@ -75,8 +78,21 @@ export class RunsRepository {
     await this.models.deleteMany({ run_id: runId });
   }
 
-  async planOf(runId: string): Promise<RunChunkDocument[]> {
-    return this.chunks.find({ run_id: runId }).sort({ index: 1 }).toArray();
+  /**
+   * The stored plan, read chunk by chunk by `_id`: FerretDB's SQLite backend pushes down only
+   * `_id` equality, so a `run_id` filter would scan every plan ever stored.
+   */
+  async planOf(runId: string, chunkCount: number): Promise<RunChunkDocument[]> {
+    const plan: RunChunkDocument[] = [];
+    for (let start = 0; start < chunkCount; start += PARALLEL_READS) {
+      const indexes = Array.from({ length: Math.min(PARALLEL_READS, chunkCount - start) }, (_, k) => start + k);
+      const docs = await Promise.all(indexes.map((index) => this.chunks.findOne({ _id: chunkJobId(runId, index) })));
+      for (const [k, doc] of docs.entries()) {
+        if (!doc) throw new Error(`run ${runId} has no stored chunk ${indexes[k]}`);
+        plan.push(doc);
+      }
+    }
+    return plan;
   }
 
   async modelsOf(runId: string, modelIds: readonly string[]): Promise<RunModelDocument[]> {
@@ -94,11 +110,15 @@ export class RunsRepository {
 
   /**
    * Records a chunk's counts exactly once: the insert on the chunk's unique id is the one
-   * primitive both MongoDB and FerretDB v1 make atomic. Returns false for a re-delivered chunk.
+   * primitive both MongoDB and FerretDB v1 make atomic. Returns the counts as stored: the ones
+   * given, or for a re-delivered chunk the ones its first attempt recorded.
    */
-  async recordChunkOutcome(runId: string, chunkId: string, counts: RunCounts, at: Date): Promise<boolean> {
+  async recordChunkOutcome(runId: string, chunkId: string, counts: RunCounts, at: Date): Promise<RunCounts> {
     const inserted = await insertIgnoringDuplicates(this.outcomes, [{ _id: chunkId, run_id: runId, ...counts, finished_at: at }]);
-    return inserted.inserted === 1;
+    if (inserted.inserted === 1) return counts;
+    const stored = await this.outcomes.findOne({ _id: chunkId });
+    if (!stored) throw new Error(`chunk outcome ${chunkId} reported as a duplicate but not found`);
+    return Object.fromEntries(COUNT_KEYS.map((k) => [k, stored[k] ?? 0])) as unknown as RunCounts;
   }
 
   /**

@@ -5,12 +5,13 @@ import { loadConfig, type Config } from '../config/config.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { instrumentMarketData } from '../observability/market-data-metrics.js';
 import { createWorkerMetrics } from '../observability/worker-metrics.js';
-import { REBALANCE_QUEUE, type ChunkJobData, type ChunkJobResult } from '../queue/index.js';
+import { REBALANCE_QUEUE, RunMirror, type ChunkJobData, type ChunkJobResult } from '../queue/index.js';
 import { createSolverPool } from '../solver-pool/index.js';
 import { ensureIndexes } from '../store/indexes.js';
 import { ModelsRepository } from '../store/models-repository.js';
 import { connectMongo, pingMongo } from '../store/mongo.js';
 import { OrdersRepository } from '../store/orders-repository.js';
+import { RebalancesRepository } from '../store/rebalances-repository.js';
 import { ResultsRepository } from '../store/results-repository.js';
 import { RunsRepository } from '../store/runs-repository.js';
 import { marketDataFromConfig } from './market-data-from-config.js';
@@ -51,8 +52,12 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
     closers.push(() => pool.close());
     const metrics = createWorkerMetrics();
     const runs = new RunsRepository(mongo.db);
+    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    closers.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const deps: ChunkProcessorDeps = {
       runs,
+      mirror: new RunMirror(redis, config.QUEUE_PREFIX),
+      rebalances: new RebalancesRepository(mongo.db),
       results: new ResultsRepository(mongo.db),
       orders: new OrdersRepository(mongo.db),
       models: new ModelsRepository(mongo.db),
@@ -63,8 +68,6 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
       logger,
       metrics,
     };
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-    closers.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const worker = new Worker<ChunkJobData, ChunkJobResult>(REBALANCE_QUEUE, (job) => processChunk(deps, job), {
       connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
       prefix: config.QUEUE_PREFIX,

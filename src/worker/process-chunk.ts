@@ -2,13 +2,15 @@ import { UnrecoverableError } from 'bullmq';
 import { AppError } from '../errors/index.js';
 import type { MarketDataSource } from '../market-data/types.js';
 import type { Logger } from '../observability/logger.js';
-import { chunkJobId, fromJobItems, type ChunkJobData, type ChunkJobResult, type RunItem } from '../queue/index.js';
+import { chunkJobId, endingOf, fromJobItems, liveCounts, type ChunkJobData, type ChunkJobResult, type RunItem, type RunMirror } from '../queue/index.js';
 import type { SolverPool } from '../solver-pool/index.js';
 import type { ModelsRepository } from '../store/models-repository.js';
 import type { OrdersRepository } from '../store/orders-repository.js';
 import type { ResultDocument, ResultsRepository } from '../store/results-repository.js';
 import type { RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
+import type { RebalancesRepository } from '../store/rebalances-repository.js';
 import type { RunsRepository } from '../store/runs-repository.js';
+import { storeMirroredRun } from '../runs/store-mirrored-run.js';
 import type { WorkerMetrics } from '../observability/worker-metrics.js';
 import { buildProblems, securitiesOf } from './build-problems.js';
 import { countStatuses, documentsForSolve, resultDocument, type ChunkContext } from './chunk-documents.js';
@@ -17,6 +19,9 @@ import type { RunModelCache } from './run-model-cache.js';
 /** What processing a chunk needs; built once by the worker's composition root. */
 export interface ChunkProcessorDeps {
   runs: RunsRepository;
+  /** The runs' Redis mirror: what polls read, and where Redis-first runs wait to be stored. */
+  mirror: RunMirror;
+  rebalances: Pick<RebalancesRepository, 'insertMany'>;
   results: ResultsRepository;
   orders: OrdersRepository;
   models: Pick<ModelsRepository, 'setLastRebalanceDate'>;
@@ -48,14 +53,19 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   const started = process.hrtime.bigint();
   const { run_id: runId, chunk_index: index } = job.data;
   const log = deps.logger.child({ job_id: job.id ?? chunkJobId(runId, index), run_id: runId });
-  const run = await deps.runs.get(runId);
+  // A run created in Redis first is stored by whoever gets there first: its API or this worker.
+  const run = (await deps.runs.get(runId)) ?? (await storeMirroredRun(deps, runId));
   if (!run) throw new UnrecoverableError(`run ${runId} does not exist`);
   const items = fromJobItems(job.data.items);
   if (run.status === 'cancelled') {
     log.info('run cancelled: chunk skipped');
     return { outcome: 'cancelled', portfolios: items.length };
   }
-  if (run.status === 'queued') await deps.runs.markRunning(runId, new Date());
+  if (run.status === 'queued') {
+    const at = new Date();
+    await deps.runs.markRunning(runId, at);
+    await deps.mirror.started(runId, at);
+  }
   const ctx: ChunkContext = { runId, tradeDate: run.created_at, now: new Date() };
   const timings: ChunkTimings = { load_ms: 0, solve_ms: 0, write_ms: 0 };
   let docs: ResultDocument[];
@@ -68,9 +78,7 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
     docs = items.map((item) => resultDocument(ctx, item, 'failed', reasonOf(error), null, codeOf(error)));
   }
   const writing = Date.now();
-  const counts = await writeResults(deps, docs);
-  await deps.runs.recordChunkOutcome(runId, chunkJobId(runId, index), counts, new Date());
-  await finishIfDone(deps, run, log);
+  const counts = await recordOutcome(deps, run, index, await writeResults(deps, docs), log);
   timings.write_ms += Date.now() - writing;
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   deps.metrics?.recordChunk({ durationMs, outcomes: outcomesOf(docs) });
@@ -83,13 +91,11 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
  * portfolios without a stored result are recorded as failed, so the run still completes.
  */
 export async function recordAbandonedChunk(deps: ChunkProcessorDeps, data: ChunkJobData, reason: string): Promise<void> {
-  const run = await deps.runs.get(data.run_id);
+  const run = (await deps.runs.get(data.run_id)) ?? (await storeMirroredRun(deps, data.run_id));
   if (!run || run.status === 'cancelled') return;
   const ctx: ChunkContext = { runId: run._id, tradeDate: run.created_at, now: new Date() };
   const docs = fromJobItems(data.items).map((item) => resultDocument(ctx, item, 'failed', reason, null, 'CHUNK_ABANDONED'));
-  const counts = await writeResults(deps, docs);
-  await deps.runs.recordChunkOutcome(run._id, chunkJobId(run._id, data.chunk_index), counts, new Date());
-  await finishIfDone(deps, run, deps.logger.child({ run_id: run._id }));
+  await recordOutcome(deps, run, data.chunk_index, await writeResults(deps, docs), deps.logger.child({ run_id: run._id }));
 }
 
 /** Where a chunk's time went (logged at debug; the pipeline benchmark reads it). */
@@ -133,10 +139,25 @@ async function writeResults(deps: ChunkProcessorDeps, docs: ResultDocument[]): P
   return countStatuses(docs.map((d) => stored.get(d._id) ?? d));
 }
 
+/**
+ * Records the chunk's counts exactly once in MongoDB, mirrors what is stored there to Redis (on
+ * every attempt, so a mirror write lost to a crash is redone by the retry), and finishes the run
+ * after its last chunk.
+ */
+async function recordOutcome(deps: ChunkProcessorDeps, run: RunDocument, index: number, counts: RunCounts, log: Logger): Promise<RunCounts> {
+  const stored = await deps.runs.recordChunkOutcome(run._id, chunkJobId(run._id, index), counts, new Date());
+  await deps.mirror.record(run._id, index, stored);
+  await finishIfDone(deps, run, log);
+  return stored;
+}
+
 async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {
-  const counts = (await deps.runs.countsOf([run._id])).get(run._id);
+  const counts = (await liveCounts(deps.mirror, deps.runs, [run._id])).get(run._id);
   if (!counts || counts.processed < run.total) return;
   const finished = await deps.runs.finish(run._id, finalStatus(counts), counts, new Date());
+  // Mirror what MongoDB holds, whoever finished it (this chunk, another worker, a cancel).
+  const stored = await deps.runs.get(run._id);
+  if (stored) await deps.mirror.finished(run._id, endingOf(stored));
   if (!finished) return;
   log.info({ ...counts }, 'run finished');
   deps.metrics?.recordRunFinished(finalStatus(counts) as 'completed' | 'completed_with_errors' | 'failed');

@@ -118,7 +118,9 @@ export class Cluster {
 
   async startApi(extra: Record<string, string> = {}): Promise<void> {
     this.apiPort ||= await freePort();
-    this.api = launch('api', process.execPath, ['--import', 'tsx', 'src/api/main.ts'], this.env({ PORT: String(this.apiPort), ...extra }));
+    // OGS_API_CPU_PROFILE=<dir> writes a V8 CPU profile of the API on exit (for `bench:api`).
+    const profile = process.env.OGS_API_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OGS_API_CPU_PROFILE}`] : [];
+    this.api = launch('api', process.execPath, [...profile, '--import', 'tsx', 'src/api/main.ts'], this.env({ PORT: String(this.apiPort), ...extra }));
     await waitFor(async () => (await fetch(`${this.apiUrl}/health/ready`).catch(() => undefined))?.status === 200, 60_000, () => `API not ready:\n${this.api?.tail()}`);
   }
 

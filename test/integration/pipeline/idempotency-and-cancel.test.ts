@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { UpstreamUnavailable } from '../../../src/errors/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { chunkJobId, createRebalanceQueue, type ChunkJobData } from '../../../src/queue/index.js';
+import { Redis } from 'ioredis';
+import { RunMirror, chunkJobId, createRebalanceQueue, type ChunkJobData } from '../../../src/queue/index.js';
 import { createSolverPool, type SolverPool } from '../../../src/solver-pool/index.js';
 import { HoldingsRepository } from '../../../src/store/holdings-repository.js';
 import { ModelsRepository } from '../../../src/store/models-repository.js';
 import { ORDERS_COLLECTION, OrdersRepository } from '../../../src/store/orders-repository.js';
 import { PricesRepository } from '../../../src/store/prices-repository.js';
 import { RESULTS_COLLECTION, ResultsRepository } from '../../../src/store/results-repository.js';
+import { RebalancesRepository } from '../../../src/store/rebalances-repository.js';
 import { RunsRepository } from '../../../src/store/runs-repository.js';
 import { SnapshotMarketData } from '../../../src/market-data/snapshot-source.js';
 import type { MarketDataSource } from '../../../src/market-data/types.js';
@@ -22,13 +24,16 @@ describe('idempotent submits and deliveries, cancel, and upstream outages', () =
   let p: Pipeline;
   let book: Book;
   let pool: SolverPool;
+  let redis: Redis;
 
   beforeAll(async () => {
     p = await startPipeline('idem');
     book = await seedBook(p.t.db, { models: 2, portfoliosPerModel: 150, positionsPerModel: 10, seed: 7 });
     pool = createSolverPool({ size: 1, defaultDeadlineMs: 5_000 });
+    redis = new Redis(redisUrl);
   }, 60_000);
   afterAll(async () => {
+    await redis?.quit();
     await pool?.close();
     await p?.stop();
   });
@@ -38,6 +43,8 @@ describe('idempotent submits and deliveries, cancel, and upstream outages', () =
     const runs = new RunsRepository(db);
     return {
       runs,
+      mirror: new RunMirror(redis, p.prefix),
+      rebalances: new RebalancesRepository(db),
       results: new ResultsRepository(db),
       orders: new OrdersRepository(db),
       models: new ModelsRepository(db),
@@ -103,8 +110,9 @@ describe('idempotent submits and deliveries, cancel, and upstream outages', () =
       },
       loadPrices: async () => new Map(),
     };
-    const chunk = await p.t.db.collection('run_chunks').findOne({ _id: chunkJobId(runId, 0) as never });
-    const data: ChunkJobData = { run_id: runId, chunk_index: 0, items: chunk!.items.map((i: { model_id: string; portfolio_id: string }) => [i.model_id, i.portfolio_id]) };
+    const queue = createRebalanceQueue({ connection: { url: redisUrl }, prefix: p.prefix });
+    const data: ChunkJobData = (await queue.getJob(chunkJobId(runId, 0)))!.data;
+    await queue.close();
     await expect(processChunk(deps(down), { id: 'x', data, attemptsMade: 0, opts: { attempts: 3 } })).rejects.toBeInstanceOf(UpstreamUnavailable);
     expect(await p.t.db.collection(RESULTS_COLLECTION).countDocuments({ run_id: runId })).toBe(0);
     await processChunk(deps(down), { id: 'x', data, attemptsMade: 2, opts: { attempts: 3 } });

@@ -64,8 +64,9 @@ describe('a run through the queue, end to end', () => {
     const priced = book.portfolioIds.slice(0, 3);
     const unpriced = hexId('bad0', 9);
     await seedHoldings(p.t.db, [{ portfolioId: unpriced, cash: '10.00', holdings: [{ securityId: hexId('ee', 7), quantity: 5 }] }]);
-    const models = p.t.db.collection('models');
-    await models.updateOne({}, { $push: { portfolios: unpriced } } as never);
+    // Through the API, as a portfolio manager would: the submit below must see the new subscription.
+    const added = await request(p.app).post(`/api/v1/model/${book.modelIds[0]}/portfolio`).send({ portfolios: [unpriced] });
+    expect(added.status).toBe(200);
     const run = await runToCompletion(p.app, { portfolio_ids: [...priced, hexId('bad0', 1), hexId('bad0', 2), unpriced] });
     expect(run).toMatchObject({ status: 'completed_with_errors', total: 6, succeeded: 3, infeasible: 2, failed: 1 });
     const bad = await request(p.app).get(`/api/v1/runs/${run.run_id}/results?status=infeasible`);

@@ -1,0 +1,33 @@
+import type { Redis } from 'ioredis';
+
+/** How long an `Idempotency-Key` is remembered. */
+export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3_600;
+
+/** An `Idempotency-Key` claimed by a run submission. */
+export interface RunKeyClaim {
+  run_id: string;
+  /** SHA-256 of the canonical request body: the same key with another body is a conflict. */
+  request_hash: string;
+}
+
+/**
+ * `Idempotency-Key` claims, in Redis: `SET NX` is atomic, durable where Redis persists (as the
+ * queue itself requires), and answers without waiting behind the workers' database writes.
+ * A key is remembered for {@link IDEMPOTENCY_KEY_TTL_SECONDS}.
+ */
+export class RunKeys {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Claims the key for this submit, or returns the claim another submit made first. */
+  async claim(key: string, claim: RunKeyClaim): Promise<RunKeyClaim> {
+    const name = `${this.prefix}:ogs:idempotency:${key}`;
+    const set = await this.redis.set(name, JSON.stringify(claim), 'EX', IDEMPOTENCY_KEY_TTL_SECONDS, 'NX');
+    if (set === 'OK') return claim;
+    const existing = await this.redis.get(name);
+    if (existing === null) throw new Error(`Idempotency-Key ${key} expired while being claimed; retry`);
+    return JSON.parse(existing) as RunKeyClaim;
+  }
+}
