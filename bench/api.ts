@@ -1,11 +1,11 @@
 /**
  * API load: submit (POST /api/v1/runs, one portfolio each) and poll (GET /api/v1/runs/{id}) at a
- * fixed arrival rate each, first against an idle deployment (the baseline) and then while a bulk
- * run is processing, against a private loopback deployment (own FerretDB, API and worker
+ * fixed arrival rate each, first while a bulk run is processing and then, with the workers
+ * stopped, against the idle API (the baseline), on a private loopback deployment (own FerretDB, API and worker
  * processes from the sources, shared Redis under its own prefix). The load is open-model
  * (`bench/open-load.ts`): latency counts from when each request was due.
  *
- *   npm run bench:api -- [--seconds 60] [--rate 200] [--bulk 10000] [--workers 2] [--background-nice 0]
+ *   npm run bench:api -- [--seconds 60] [--rate 200] [--bulk 10000] [--workers 2] [--background-nice 10]
  *
  * Requests carry a rotating X-Forwarded-For from 1,000 client addresses: behind the Ingress the
  * per-IP rate limit (50/s) sees many portfolio managers, not one loopback client.
@@ -22,7 +22,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '200' },
     bulk: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '2' },
-    'background-nice': { type: 'string', default: '0' },
+    'background-nice': { type: 'string', default: '10' },
     'baseline-seconds': { type: 'string', default: '10' },
   },
 });
@@ -33,8 +33,8 @@ const bulk = Math.min(100_000, Math.max(1, Number(values.bulk)));
 const workers = Math.min(8, Math.max(1, Number(values.workers)));
 /**
  * Niceness for FerretDB and the workers. In production the API pods have CPU of their own; on
- * this one 2-core machine the database and the workers saturate both cores, so `10` gives the
- * API the scheduling share its own pod would have. 0 (the default) shares the CPU equally.
+ * this one 2-core machine the database and the workers saturate both cores, so the default 10
+ * gives the API the scheduling share its own pod would have. 0 shares the CPU equally.
  */
 const backgroundNice = Math.min(19, Math.max(0, Number(values['background-nice'])));
 
@@ -84,20 +84,28 @@ async function main(): Promise<void> {
     await cluster.startApi();
     const pollIds: string[] = [];
     for (let i = 0; i < 20; i += 1) pollIds.push((await postJson(`${cluster.apiUrl}/api/v1/runs`, { portfolio_ids: [portfolioIds[i]!] })).run_id);
-    await submitAndPoll(cluster.apiUrl, portfolioIds, pollIds, 3); // warm-up (JIT, lazily loaded modules, connections), not reported
-    // Baseline: the same load with no worker running.
-    const idle = await submitAndPoll(cluster.apiUrl, portfolioIds, pollIds, baselineSeconds);
     for (let i = 0; i < workers; i += 1) await cluster.startWorker();
     if (backgroundNice > 0) for (const child of cluster.liveWorkers()) setPriority(child.pid, backgroundNice);
     const bulkRun = await postJson(`${cluster.apiUrl}/api/v1/runs`, { model_ids: [modelId] });
+    const bulkAt = async () => (await (await fetch(`${cluster.apiUrl}/api/v1/runs/${bulkRun.run_id}`)).json()) as { status: string; processed: number; total: number };
+    // The load starts once the bulk run is under way.
+    for (let waited = 0; (await bulkAt()).processed === 0 && waited < 120_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+    const bulkBefore = await bulkAt();
+    await submitAndPoll(cluster.apiUrl, portfolioIds, pollIds, 3); // warm-up (JIT, lazily loaded modules, connections), not reported
     const loaded = await submitAndPoll(cluster.apiUrl, portfolioIds, pollIds, seconds);
-    const bulkState = (await (await fetch(`${cluster.apiUrl}/api/v1/runs/${bulkRun.run_id}`)).json()) as { status: string; processed: number; total: number };
+    const bulkState = await bulkAt();
+    // Baseline: the same load once the workers are stopped (nothing else is using the machine).
+    for (const worker of cluster.liveWorkers()) {
+      worker.proc.kill('SIGKILL');
+      await worker.exited;
+    }
+    const idle = await submitAndPoll(cluster.apiUrl, portfolioIds, pollIds, baselineSeconds);
     console.log(JSON.stringify({
       command: `npm run bench:api -- --seconds ${seconds} --rate ${rate} --bulk ${bulk} --workers ${workers} --background-nice ${backgroundNice} --baseline-seconds ${baselineSeconds}`,
       baseline_idle: idle,
       during_bulk_run: loaded,
       p99_ratio_loaded_to_idle: { submit: ratio(loaded.submit, idle.submit), poll: ratio(loaded.poll, idle.poll) },
-      bulk_run_during_load: { status: bulkState.status, processed: bulkState.processed, total: bulkState.total },
+      bulk_run_during_load: { status_after: bulkState.status, processed_before: bulkBefore.processed, processed_after: bulkState.processed, total: bulkState.total },
     }, null, 2));
   } finally {
     if (process.env.OGS_API_CPU_PROFILE && cluster.api) {

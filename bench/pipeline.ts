@@ -6,7 +6,8 @@
  * the same machine for the ratio.
  */
 import { Queue, Worker } from 'bullmq';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
+import { HOLDINGS_COLLECTION, HoldingsRepository } from '../src/store/holdings-repository.js';
 import { parseArgs } from 'node:util';
 import { seedBook } from '../test/integration/pipeline/support/book.js';
 import { freePort, peakRssMb, percentile, startFerret, startNode, waitFor } from './pipeline-support.js';
@@ -78,9 +79,50 @@ async function main(): Promise<void> {
   const noop = await noopCeiling(Math.min(Number(args['noop-jobs']), Math.max(portfolios, 1000)));
   console.log(`no-op ceiling (one job per portfolio, same Redis): ${noop.toFixed(0)} jobs/s → pipeline is ${(rate / noop).toFixed(2)}× it`);
 
+  // What bounds the run on this server: the order writes alone, and one chunk's holdings read.
+  const ordersPerPortfolio = orders / Math.max(created.total, 1);
+  const ceiling = await orderWriteCeiling(db, Math.round(ordersPerPortfolio * 200));
+  const readMs = await holdingsReadMs(db);
+  const needed = (n: number) => (n * ordersPerPortfolio) / ceiling;
+  console.log(`order-write ceiling (insertMany of one chunk's ${Math.round(ordersPerPortfolio * 200)} orders, nothing else running): ${ceiling.toFixed(0)} orders/s`);
+  console.log(`  → the orders of this run alone need ${needed(created.total).toFixed(1)} s; of 100,000 portfolios ${needed(100_000).toFixed(0)} s (target 60 s)`);
+  console.log(`one chunk's holdings read (200 portfolios of ${portfolios}, no _id pushdown for $in on FerretDB): ${readMs.toFixed(0)} ms`);
+
   await client.db(dbName).dropDatabase().catch(() => undefined);
   await client.close();
   ferret?.child.kill('SIGTERM');
+}
+
+/** Orders/s that `insertMany` of chunk-sized batches reaches into an indexed copy of `orders`. */
+async function orderWriteCeiling(db: Db, batchSize: number): Promise<number> {
+  const target = db.collection('orders_ceiling');
+  await target.createIndex({ run_id: 1, model_id: 1, portfolio_id: 1, security_id: 1 }, { unique: true });
+  await target.createIndex({ portfolio_id: 1, run_id: 1 });
+  const batches = Math.max(3, Math.ceil(100_000 / Math.max(batchSize, 1)));
+  const started = Date.now();
+  for (let b = 0; b < batches; b += 1) {
+    const docs = Array.from({ length: batchSize }, (_, i) => {
+      const n = b * batchSize + i;
+      return { _id: n.toString(16).padStart(24, '0'), run_id: 'ceiling', model_id: 'm', portfolio_id: `p${Math.floor(n / 50)}`, security_id: `s${n % 50}`, transaction_type: 'BUY', quantity: 10, price: '101.25', trade_date: new Date() };
+    });
+    await target.insertMany(docs as never[], { ordered: false });
+  }
+  const rate = (batches * batchSize) / ((Date.now() - started) / 1000);
+  await target.drop();
+  return rate;
+}
+
+/** Milliseconds to read one chunk's worth of holdings (200 portfolios), median of 5. */
+async function holdingsReadMs(db: Db): Promise<number> {
+  const holdings = new HoldingsRepository(db);
+  const ids = (await db.collection(HOLDINGS_COLLECTION).find({}, { projection: { portfolio_id: 1 } }).limit(200).toArray()).map((d) => d.portfolio_id as string);
+  const times: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const t = performance.now();
+    await holdings.findMany(ids);
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[2]!;
 }
 
 /** addBulk N one-portfolio jobs and drain them with a no-op worker: the per-job cost ceiling. */

@@ -21,6 +21,7 @@ const PLAN = 'plan';
 const ENQUEUED = 'enqueued';
 const STARTED = 'started';
 const FINAL = 'final';
+const FINAL_CLAIM = 'final-claim';
 const CHUNK = 'c:';
 
 /** What a run's creation stores besides its header; kept in the mirror until MongoDB has it. */
@@ -121,10 +122,22 @@ export class RunMirror {
     await this.redis.multi().hset(key, `${CHUNK}${chunkIndex}`, value).expire(key, LIVE_TTL_SECONDS).exec();
   }
 
-  /** The run's final status is stored in MongoDB: mirror it and keep the mirror only briefly. */
-  async finished(runId: string, ending: RunEnding): Promise<void> {
+  /**
+   * Claims the final status of a run MongoDB does not have yet; the first claim wins and is what
+   * every later claimant stores. Not visible to readers until {@link settle} (after MongoDB has
+   * the run). Returns the winning ending and whether it is this call's.
+   */
+  async claimFinal(runId: string, ending: RunEnding): Promise<{ ending: RunEnding; won: boolean }> {
     const key = this.key(runId);
-    await this.redis.multi().hsetnx(key, FINAL, JSON.stringify(ending)).expire(key, FINISHED_TTL_SECONDS).exec();
+    if ((await this.redis.hsetnx(key, FINAL_CLAIM, JSON.stringify(ending))) === 1) return { ending, won: true };
+    const claimed = await this.redis.hget(key, FINAL_CLAIM);
+    return { ending: claimed === null ? ending : reviveEnding(JSON.parse(claimed) as RunEnding), won: false };
+  }
+
+  /** Mirrors the final status MongoDB holds, replacing any other (MongoDB is the record). */
+  async settle(runId: string, ending: RunEnding): Promise<void> {
+    const key = this.key(runId);
+    await this.redis.multi().hset(key, FINAL, JSON.stringify(ending)).expire(key, FINISHED_TTL_SECONDS).exec();
   }
 
   /** The mirrored runs among `runIds` (a run the mirror does not know has no entry). */
@@ -165,12 +178,13 @@ function fromHash(fields: Record<string, string>): MirroredRun | undefined {
     run.status = 'running';
     run.started_at = new Date(fields[STARTED]);
   }
-  if (fields[FINAL] !== undefined) {
-    const ending = JSON.parse(fields[FINAL]) as RunEnding;
-    Object.assign(run, { status: ending.status, final_counts: ending.final_counts, finished_at: new Date(ending.finished_at), reason: ending.reason });
-  }
+  if (fields[FINAL] !== undefined) Object.assign(run, reviveEnding(JSON.parse(fields[FINAL]) as RunEnding));
   const plan = fields[PLAN] === undefined ? undefined : revivePlan(JSON.parse(fields[PLAN]) as RunPlan);
   return { run, counts, chunksDone, enqueued, ...(plan ? { plan } : {}) };
+}
+
+function reviveEnding(ending: RunEnding): RunEnding {
+  return { status: ending.status, final_counts: ending.final_counts, finished_at: new Date(ending.finished_at), reason: ending.reason };
 }
 
 function reviveRun(run: RunDocument): RunDocument {

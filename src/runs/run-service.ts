@@ -77,7 +77,7 @@ export class RunService {
       await storeMirroredRun(this.deps, runId);
       await this.deps.runs.finish(runId, 'cancelled', null, new Date(), 'cancelled by request');
       const stored = await this.deps.runs.get(runId);
-      if (stored && isFinal(stored)) await this.deps.mirror.finished(runId, endingOf(stored));
+      if (stored && isFinal(stored)) await this.deps.mirror.settle(runId, endingOf(stored));
       const removed = await removeWaitingChunks(this.deps.queue, runId, run.chunk_count);
       this.deps.logger.info({ run_id: runId, removed_chunks: removed }, 'run cancelled');
     }

@@ -7,7 +7,7 @@ import type { SolverPool } from '../solver-pool/index.js';
 import type { ModelsRepository } from '../store/models-repository.js';
 import type { OrdersRepository } from '../store/orders-repository.js';
 import type { ResultDocument, ResultsRepository } from '../store/results-repository.js';
-import type { RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
+import { FINAL_RUN_STATUSES, type RunCounts, type RunDocument, type RunStatus } from '../store/run-documents.js';
 import type { RebalancesRepository } from '../store/rebalances-repository.js';
 import type { RunsRepository } from '../store/runs-repository.js';
 import { storeMirroredRun } from '../runs/store-mirrored-run.js';
@@ -53,8 +53,7 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   const started = process.hrtime.bigint();
   const { run_id: runId, chunk_index: index } = job.data;
   const log = deps.logger.child({ job_id: job.id ?? chunkJobId(runId, index), run_id: runId });
-  // A run created in Redis first is stored by whoever gets there first: its API or this worker.
-  const run = (await deps.runs.get(runId)) ?? (await storeMirroredRun(deps, runId));
+  const { run, stored } = await runOf(deps, runId);
   if (!run) throw new UnrecoverableError(`run ${runId} does not exist`);
   const items = fromJobItems(job.data.items);
   if (run.status === 'cancelled') {
@@ -63,7 +62,7 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   }
   if (run.status === 'queued') {
     const at = new Date();
-    await deps.runs.markRunning(runId, at);
+    if (stored) await deps.runs.markRunning(runId, at);
     await deps.mirror.started(runId, at);
   }
   const ctx: ChunkContext = { runId, tradeDate: run.created_at, now: new Date() };
@@ -91,7 +90,7 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
  * portfolios without a stored result are recorded as failed, so the run still completes.
  */
 export async function recordAbandonedChunk(deps: ChunkProcessorDeps, data: ChunkJobData, reason: string): Promise<void> {
-  const run = (await deps.runs.get(data.run_id)) ?? (await storeMirroredRun(deps, data.run_id));
+  const { run } = await runOf(deps, data.run_id);
   if (!run || run.status === 'cancelled') return;
   const ctx: ChunkContext = { runId: run._id, tradeDate: run.created_at, now: new Date() };
   const docs = fromJobItems(data.items).map((item) => resultDocument(ctx, item, 'failed', reason, null, 'CHUNK_ABANDONED'));
@@ -151,13 +150,48 @@ async function recordOutcome(deps: ChunkProcessorDeps, run: RunDocument, index: 
   return stored;
 }
 
+/**
+ * The run as MongoDB has it (`stored`), or else, for a run accepted in Redis first, as its
+ * mirror has it, with its model snapshots handed to the model cache. Such a run is written to
+ * MongoDB only when it finishes (see {@link finishIfDone}), once and final.
+ */
+async function runOf(deps: ChunkProcessorDeps, runId: string): Promise<{ run: RunDocument | null; stored: boolean }> {
+  const stored = await deps.runs.get(runId);
+  if (stored) return { run: stored, stored: true };
+  const mirrored = await deps.mirror.get(runId);
+  if (!mirrored?.run) return { run: null, stored: false };
+  // No plan left in the mirror means someone stored the run after the read above.
+  if (!mirrored.plan) return { run: await deps.runs.get(runId), stored: true };
+  deps.modelCache.remember(mirrored.plan.models);
+  return { run: mirrored.run, stored: false };
+}
+
 async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {
   const counts = (await liveCounts(deps.mirror, deps.runs, [run._id])).get(run._id);
   if (!counts || counts.processed < run.total) return;
-  const finished = await deps.runs.finish(run._id, finalStatus(counts), counts, new Date());
-  // Mirror what MongoDB holds, whoever finished it (this chunk, another worker, a cancel).
-  const stored = await deps.runs.get(run._id);
-  if (stored) await deps.mirror.finished(run._id, endingOf(stored));
+  const ending = { status: finalStatus(counts), final_counts: counts, finished_at: new Date(), reason: null };
+  let finished: boolean;
+  if (await deps.runs.get(run._id)) {
+    finished = await deps.runs.finish(run._id, ending.status, counts, ending.finished_at);
+    // Mirror what MongoDB holds, whoever finished it (this chunk, another worker, a cancel).
+    const stored = await deps.runs.get(run._id);
+    if (stored) await deps.mirror.settle(run._id, endingOf(stored));
+  } else {
+    // Never stored: the first claimed final status wins, and MongoDB receives the run once,
+    // already final, without an update (an update scans the whole collection on FerretDB). Every
+    // claimant stores the winning claim, so a finisher that dies half-way is completed by a retry.
+    const claim = await deps.mirror.claimFinal(run._id, ending);
+    finished = claim.won;
+    let stored = await storeMirroredRun(deps, run._id, claim.ending);
+    // A list or a cancel stored it meanwhile, not yet final: finish it there as claimed.
+    if (stored && !FINAL_RUN_STATUSES.includes(stored.status)) {
+      const e = claim.ending;
+      await deps.runs.finish(run._id, e.status, e.final_counts, e.finished_at, e.reason);
+      stored = await deps.runs.get(run._id);
+    }
+    // Polls see the run final only now, when MongoDB has it (and as MongoDB has it).
+    if (stored && FINAL_RUN_STATUSES.includes(stored.status)) await deps.mirror.settle(run._id, endingOf(stored));
+  }
   if (!finished) return;
   log.info({ ...counts }, 'run finished');
   deps.metrics?.recordRunFinished(finalStatus(counts) as 'completed' | 'completed_with_errors' | 'failed');

@@ -23,9 +23,18 @@ export class RunModelCache {
     }
     for (const doc of await this.runs.modelsOf(runId, missing)) {
       found.set(doc.model_id, doc);
-      this.entries.set(doc._id, doc);
-      if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+      this.put(doc);
     }
     return found;
+  }
+
+  /** Snapshots a run carries in its Redis mirror while MongoDB does not have them yet. */
+  remember(docs: readonly RunModelDocument[]): void {
+    for (const doc of docs) this.put(doc);
+  }
+
+  private put(doc: RunModelDocument): void {
+    this.entries.set(doc._id, doc);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 }

@@ -57,16 +57,26 @@ describe('RunMirror (the Redis mirror of run headers and progress)', () => {
     expect(m.run).toMatchObject({ status: 'queued', created_at: at });
   });
 
-  it('when a run starts and finishes, then the first final status stands and a late start does not undo it', async () => {
+  it('when a run starts and is settled final, then a late start does not undo it', async () => {
     await mirror.open(header('r2'));
     await mirror.started('r2', new Date('2026-11-25T10:00:01Z'));
     expect((await mirror.get('r2'))!.run).toMatchObject({ status: 'running', started_at: new Date('2026-11-25T10:00:01Z') });
     const finishedAt = new Date('2026-11-25T10:00:09Z');
-    await mirror.finished('r2', { status: 'cancelled', final_counts: null, finished_at: finishedAt, reason: 'cancelled by request' });
-    await mirror.finished('r2', { status: 'completed', final_counts: counts(300, 300, 1), finished_at: new Date(), reason: null });
+    await mirror.settle('r2', { status: 'cancelled', final_counts: null, finished_at: finishedAt, reason: 'cancelled by request' });
     await mirror.started('r2', new Date());
     expect((await mirror.get('r2'))!.run).toMatchObject({ status: 'cancelled', final_counts: null, finished_at: finishedAt, reason: 'cancelled by request' });
     expect(await redis.ttl(`${(mirror as unknown as { prefix: string }).prefix}:ogs:run:r2`)).toBeLessThanOrEqual(3_600);
+  });
+
+  it('when two finishers claim a final status, then the first claim wins, and it shows only once settled', async () => {
+    await mirror.open(header('r5'));
+    const first = await mirror.claimFinal('r5', { status: 'completed', final_counts: counts(300, 300, 9), finished_at: at, reason: null });
+    const second = await mirror.claimFinal('r5', { status: 'failed', final_counts: null, finished_at: new Date(), reason: 'x' });
+    expect(first.won).toBe(true);
+    expect(second).toEqual({ won: false, ending: first.ending });
+    expect((await mirror.get('r5'))!.run!.status).toBe('queued');
+    await mirror.settle('r5', second.ending);
+    expect((await mirror.get('r5'))!.run).toMatchObject({ status: 'completed', final_counts: counts(300, 300, 9), finished_at: at });
   });
 
   it('when a run is opened with its plan, then it is listed as unstored until stored, and its dates survive', async () => {

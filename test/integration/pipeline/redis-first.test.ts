@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { RUN_CHUNKS_COLLECTION, RUNS_COLLECTION } from '../../../src/store/runs-repository.js';
 import { seedBook, type Book } from './support/book.js';
-import { startPipeline, type Pipeline } from './support/harness.js';
+import { runToCompletion, startPipeline, type Pipeline } from './support/harness.js';
 
 /** Runs of up to 5 chunks are accepted in Redis and written to MongoDB later (see createRun). */
 describe('runs created in Redis first', () => {
@@ -60,4 +60,27 @@ describe('runs created in Redis first', () => {
     expect([first.status, again.status]).toEqual([202, 200]);
     expect(again.body.run_id).toBe(first.body.run_id);
   });
+});
+
+describe('a run created in Redis first, through a worker', () => {
+  let p: Pipeline;
+  let book: Book;
+
+  beforeAll(async () => {
+    p = await startPipeline('redisfirstw');
+    book = await seedBook(p.t.db, { models: 1, portfoliosPerModel: 250, positionsPerModel: 3 });
+  }, 60_000);
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it('when its chunks are done, then MongoDB holds it once, already final, with its plan and exact counts', async () => {
+    const run = await runToCompletion(p.app, { portfolio_ids: book.portfolioIds.slice(0, 250) });
+    expect(run).toMatchObject({ status: 'completed', total: 250, processed: 250, succeeded: 250 });
+    const stored = await p.t.db.collection(RUNS_COLLECTION).findOne({ _id: run.run_id as never });
+    expect(stored).toMatchObject({ status: 'completed', chunk_count: 3, final_counts: { processed: 250, succeeded: 250 } });
+    expect(stored!.started_at).toBeInstanceOf(Date);
+    expect(await p.t.db.collection(RUN_CHUNKS_COLLECTION).countDocuments({ run_id: run.run_id })).toBe(3);
+    expect((await request(p.app).get(`/api/v1/runs/${run.run_id}/results?limit=1`)).body.total).toBe(250);
+  }, 60_000);
 });
