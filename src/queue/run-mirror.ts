@@ -123,13 +123,18 @@ export class RunMirror {
   }
 
   /**
-   * Claims the final status of a run MongoDB does not have yet; the first claim wins and is what
-   * every later claimant stores. Not visible to readers until {@link settle} (after MongoDB has
-   * the run). Returns the winning ending and whether it is this call's.
+   * Claims the run's final status; the first claim wins and is what every later claimant stores.
+   * `HSETNX` is atomic, which FerretDB v1's status-filtered update is not (two finishers can both
+   * "win" it), so the claim is what decides who reports the run finished. Not visible to readers
+   * until {@link settle}, after MongoDB has the final run. Returns the winning ending and whether
+   * it is this call's.
    */
   async claimFinal(runId: string, ending: RunEnding): Promise<{ ending: RunEnding; won: boolean }> {
     const key = this.key(runId);
-    if ((await this.redis.hsetnx(key, FINAL_CLAIM, JSON.stringify(ending))) === 1) return { ending, won: true };
+    const replies = await this.redis.multi().hsetnx(key, FINAL_CLAIM, JSON.stringify(ending)).expire(key, LIVE_TTL_SECONDS).exec();
+    const [error, set] = replies?.[0] ?? [new Error('no reply from Redis')];
+    if (error) throw error;
+    if (set === 1) return { ending, won: true };
     const claimed = await this.redis.hget(key, FINAL_CLAIM);
     return { ending: claimed === null ? ending : reviveEnding(JSON.parse(claimed) as RunEnding), won: false };
   }

@@ -169,18 +169,21 @@ async function runOf(deps: ChunkProcessorDeps, runId: string): Promise<{ run: Ru
 async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {
   const counts = (await liveCounts(deps.mirror, deps.runs, [run._id])).get(run._id);
   if (!counts || counts.processed < run.total) return;
-  const ending = { status: finalStatus(counts), final_counts: counts, finished_at: new Date(), reason: null };
+  // The first claim decides the ending and who reports it; every claimant writes that same ending,
+  // so a finisher that dies half-way is completed by the retry of its chunk.
+  const claim = await deps.mirror.claimFinal(run._id, { status: finalStatus(counts), final_counts: counts, finished_at: new Date(), reason: null });
   let finished: boolean;
   if (await deps.runs.get(run._id)) {
-    finished = await deps.runs.finish(run._id, ending.status, counts, ending.finished_at);
+    const e = claim.ending;
+    await deps.runs.finish(run._id, e.status, e.final_counts, e.finished_at, e.reason);
     // Mirror what MongoDB holds, whoever finished it (this chunk, another worker, a cancel).
     const stored = await deps.runs.get(run._id);
     if (stored) await deps.mirror.settle(run._id, endingOf(stored));
+    // The claim's winner reports it, unless a cancel got there first.
+    finished = claim.won && stored?.status === e.status;
   } else {
-    // Never stored: the first claimed final status wins, and MongoDB receives the run once,
-    // already final, without an update (an update scans the whole collection on FerretDB). Every
-    // claimant stores the winning claim, so a finisher that dies half-way is completed by a retry.
-    const claim = await deps.mirror.claimFinal(run._id, ending);
+    // Never stored: MongoDB receives the run once, already final, without an update (an update
+    // scans the whole collection on FerretDB).
     finished = claim.won;
     let stored = await storeMirroredRun(deps, run._id, claim.ending);
     // A list or a cancel stored it meanwhile, not yet final: finish it there as claimed.
@@ -193,8 +196,8 @@ async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Log
     if (stored && FINAL_RUN_STATUSES.includes(stored.status)) await deps.mirror.settle(run._id, endingOf(stored));
   }
   if (!finished) return;
-  log.info({ ...counts }, 'run finished');
-  deps.metrics?.recordRunFinished(finalStatus(counts) as 'completed' | 'completed_with_errors' | 'failed');
+  log.info({ ...claim.ending.final_counts }, 'run finished');
+  deps.metrics?.recordRunFinished(claim.ending.status as 'completed' | 'completed_with_errors' | 'failed');
   if (run.kind === 'v1-model') {
     for (const modelId of run.model_ids) await deps.models.setLastRebalanceDate(modelId, run.created_at);
   }
