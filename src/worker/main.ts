@@ -52,7 +52,9 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
     closers.push(() => pool.close());
     const metrics = createWorkerMetrics();
     const runs = new RunsRepository(mongo.db);
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    // A command that never answers would hold its chunk active forever (the lock keeps being
+    // renewed): time it out, fail the job, and let BullMQ retry it.
+    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, commandTimeout: 10_000 });
     closers.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
     const deps: ChunkProcessorDeps = {
       runs,

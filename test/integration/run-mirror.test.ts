@@ -93,6 +93,13 @@ describe('RunMirror (the Redis mirror of run headers and progress)', () => {
     expect((await mirror.get('r3'))!.plan).toBeUndefined();
   });
 
+  it('when a mirror write fails inside its transaction, then it rejects instead of looking done (a chunk must not complete uncounted)', async () => {
+    const prefix = (mirror as unknown as { prefix: string }).prefix;
+    await redis.set(`${prefix}:ogs:run:r6`, 'not a hash');
+    await expect(mirror.record('r6', 0, counts(1, 1, 1))).rejects.toThrow(/WRONGTYPE/);
+    await expect(mirror.open(header('r6'))).rejects.toThrow(/WRONGTYPE/);
+  });
+
   it('when some runs are not mirrored, then live counts take those from the stored sums', async () => {
     await mirror.open(header('r4'));
     await mirror.record('r4', 0, counts(10, 10, 3));
