@@ -17,6 +17,8 @@ export interface RunServices {
   rebalances: RebalanceService;
   /** The `rebalance` queue (also what bull-board and the queue-depth metric read). */
   queue: RebalanceQueue;
+  /** The models as submissions resolve them (cached; see ModelCatalog). */
+  catalog: ModelCatalog;
   /** `V1_REBALANCE_WAIT_SECONDS` in milliseconds. */
   v1WaitMs: number;
 }
@@ -52,6 +54,7 @@ export function buildRunServices(ctx: {
     runs,
     rebalances: new RebalanceService(new RebalancesRepository(ctx.db), results, () => runs.storeUnstored()),
     queue,
+    catalog: ctx.catalog,
     v1WaitMs: ctx.config.V1_REBALANCE_WAIT_SECONDS * 1000,
   };
 }

@@ -2,6 +2,7 @@ import { Infeasible, NotFound, SolverTimeout, UpstreamUnavailable } from '../err
 import type { ModelsRepository } from '../store/models-repository.js';
 import { rebalanceIdFor } from '../store/rebalances-repository.js';
 import type { ResultDocument } from '../store/results-repository.js';
+import type { ModelIndexSource } from './resolve-selection.js';
 import type { RunService, RunState } from './run-service.js';
 import { toV1RebalanceItem } from './rebalance-views.js';
 import { isFinal } from './run-view.js';
@@ -18,13 +19,14 @@ const MAX_V1_RESULTS = 10_000;
  */
 export async function rebalanceV1(
   runs: RunService,
-  models: Pick<ModelsRepository, 'get' | 'findByPortfolio'>,
+  models: Pick<ModelsRepository, 'get'>,
+  catalog: ModelIndexSource,
   target: { modelId: string } | { portfolioId: string },
   waitMs: number,
   signal?: AbortSignal,
 ): Promise<V1RebalanceOutcome> {
   if ('modelId' in target) await models.get(target.modelId);
-  else if ((await models.findByPortfolio(target.portfolioId)).length === 0) {
+  else if (!(await catalog.indexed()).modelsOf.has(target.portfolioId)) {
     throw new NotFound(`portfolio ${target.portfolioId} is not subscribed to any model`);
   }
   const selection = 'modelId' in target ? { model_ids: [target.modelId] } : { portfolio_ids: [target.portfolioId] };

@@ -34,7 +34,7 @@ export const v1RebalanceRoutes = [
     responses,
     async handler({ params, ctx }, services) {
       const { runs, v1WaitMs } = services.pipeline;
-      return answer(await rebalanceV1(runs, services.models, { modelId: params.model_id }, v1WaitMs, ctx.signal));
+      return answer(await rebalanceV1(runs, services.models, services.pipeline.catalog, { modelId: params.model_id }, v1WaitMs, ctx.signal));
     },
   }),
   defineRoute({
@@ -47,7 +47,7 @@ export const v1RebalanceRoutes = [
     responses,
     async handler({ params, ctx }, services) {
       const { runs, v1WaitMs } = services.pipeline;
-      return answer(await rebalanceV1(runs, services.models, { portfolioId: params.portfolio_id }, v1WaitMs, ctx.signal));
+      return answer(await rebalanceV1(runs, services.models, services.pipeline.catalog, { portfolioId: params.portfolio_id }, v1WaitMs, ctx.signal));
     },
   }),
 ];

@@ -124,4 +124,42 @@ describe('the market-data snapshot store', () => {
     expect(again).toEqual({ status: 'written', counts: { upserted: 0, modified: 2500, matched: 2500 } });
     expect(await t.db.collection(HOLDINGS_COLLECTION).countDocuments({ portfolio_id: { $in: rows.map((r) => r.portfolio_id) } })).toBe(2500);
   });
+
+  describe('holdings slots (two per portfolio, so a few portfolios are read by _id)', () => {
+    const ids = Array.from({ length: 9 }, (_, i) => id(7000 + i));
+    const snapshot = (portfolioId: string, cash: string) => ({ portfolioId, cash, holdings: [{ securityId: id(101), quantity: 3 }] });
+
+    it('when a few and when many portfolios are read, then both paths give the same newest snapshots', async () => {
+      await holdings.upsertMany(ids.map((p) => snapshot(p, '1')));
+      await holdings.upsertMany(ids.map((p) => snapshot(p, '2')));
+      await holdings.upsertMany(ids.slice(0, 3).map((p) => snapshot(p, '3')));
+      const few = await holdings.findMany(ids.slice(0, 4));
+      const many = await holdings.findMany(ids);
+      expect([...few.values()].map((s) => s.cash)).toEqual(['3', '3', '3', '2']);
+      for (const [portfolioId, s] of few) expect(many.get(portfolioId)).toEqual(s);
+      expect(await t.db.collection(HOLDINGS_COLLECTION).countDocuments({ portfolio_id: { $in: ids } })).toBe(ids.length);
+    });
+
+    it('when an older upload lands after a newer one, then the newer snapshot stands', async () => {
+      await holdings.upsertMany([snapshot(id(7100), 'new')], new Date('2026-03-02T00:00:00Z'));
+      await holdings.upsertMany([snapshot(id(7100), 'old')], new Date('2026-03-01T00:00:00Z'));
+      expect((await holdings.findOne(id(7100)))?.cash).toBe('new');
+      expect((await holdings.findMany([...ids, id(7100)])).get(id(7100))?.cash).toBe('new');
+    });
+
+    it('when a snapshot is stored in the older <id>@<version> layout, then it is read, and replaced by the next upload', async () => {
+      await t.db.collection(HOLDINGS_COLLECTION).insertOne({
+        _id: `${id(7200)}@2026-01-01T00:00:00.000Z~aa` as never,
+        portfolio_id: id(7200),
+        version: '2026-01-01T00:00:00.000Z~aa',
+        cash: '9',
+        holdings: '[]',
+        updated_at: new Date('2026-01-01T00:00:00Z'),
+      });
+      expect((await holdings.findOne(id(7200)))?.cash).toBe('9');
+      await holdings.upsertMany([snapshot(id(7200), '10')]);
+      expect((await holdings.findOne(id(7200)))?.cash).toBe('10');
+      expect(await t.db.collection(HOLDINGS_COLLECTION).find({ portfolio_id: id(7200) }).map((d) => d._id as unknown as string).toArray()).toEqual([`${id(7200)}#a`]);
+    });
+  });
 });
