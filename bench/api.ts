@@ -5,12 +5,13 @@
  * processes from the sources, shared Redis under its own prefix). The load is open-model
  * (`bench/open-load.ts`): latency counts from when each request was due.
  *
- *   npm run bench:api -- [--seconds 60] [--rate 200] [--bulk 10000] [--workers 2] [--background-nice 10]
+ *   npm run bench:api -- [--seconds 60] [--rate 200] [--bulk 10000] [--workers 2] [--background-nice 10] [--pin]
  *
  * Requests carry a rotating X-Forwarded-For from 1,000 client addresses: behind the Ingress the
  * per-IP rate limit (50/s) sees many portfolio managers, not one loopback client.
  */
-import { setPriority } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Cluster } from '../test/chaos/support/cluster.js';
 import { seedModel } from '../test/chaos/support/seed.js';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     bulk: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '2' },
     'background-nice': { type: 'string', default: '10' },
+    pin: { type: 'boolean', default: false },
     'baseline-seconds': { type: 'string', default: '10' },
   },
 });
@@ -37,6 +39,15 @@ const workers = Math.min(8, Math.max(1, Number(values.workers)));
  * gives the API the scheduling share its own pod would have. 0 shares the CPU equally.
  */
 const backgroundNice = Math.min(19, Math.max(0, Number(values['background-nice'])));
+/**
+ * `--pin`: the API (and this load generator) on CPU 0, FerretDB and the workers on the other
+ * CPUs (`taskset`, every thread), the nearest this machine comes to the API on a node of its own.
+ */
+const pin = values.pin === true && availableParallelism() > 1;
+
+function pinTo(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
 
 const CLIENTS = 1_000;
 let client = 0;
@@ -86,6 +97,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < 20; i += 1) pollIds.push((await postJson(`${cluster.apiUrl}/api/v1/runs`, { portfolio_ids: [portfolioIds[i]!] })).run_id);
     for (let i = 0; i < workers; i += 1) await cluster.startWorker();
     if (backgroundNice > 0) for (const child of cluster.liveWorkers()) setPriority(child.pid, backgroundNice);
+    if (pin) {
+      const rest = `1-${availableParallelism() - 1}`;
+      for (const child of [cluster.ferret!, ...cluster.liveWorkers()]) pinTo(child.pid, rest);
+      pinTo(cluster.api!.pid, '0');
+      pinTo(process.pid, '0');
+    }
     const bulkRun = await postJson(`${cluster.apiUrl}/api/v1/runs`, { model_ids: [modelId] });
     const bulkAt = async () => (await (await fetch(`${cluster.apiUrl}/api/v1/runs/${bulkRun.run_id}`)).json()) as { status: string; processed: number; total: number };
     // The load starts once the bulk run is under way.
@@ -101,7 +118,7 @@ async function main(): Promise<void> {
     }
     const idle = await submitAndPoll(cluster.apiUrl, portfolioIds, pollIds, baselineSeconds);
     console.log(JSON.stringify({
-      command: `npm run bench:api -- --seconds ${seconds} --rate ${rate} --bulk ${bulk} --workers ${workers} --background-nice ${backgroundNice} --baseline-seconds ${baselineSeconds}`,
+      command: `npm run bench:api -- --seconds ${seconds} --rate ${rate} --bulk ${bulk} --workers ${workers} --background-nice ${backgroundNice} --baseline-seconds ${baselineSeconds}${pin ? ' --pin' : ''}`,
       baseline_idle: idle,
       during_bulk_run: loaded,
       p99_ratio_loaded_to_idle: { submit: ratio(loaded.submit, idle.submit), poll: ratio(loaded.poll, idle.poll) },

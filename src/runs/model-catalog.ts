@@ -3,7 +3,10 @@ import type { Logger } from '../observability/logger.js';
 import type { ModelsRepository } from '../store/models-repository.js';
 import { indexModels, type IndexedModels, type ModelIndexSource } from './resolve-selection.js';
 
-/** After this long a cached catalog is refreshed in the background (covers writes made outside the API). */
+/**
+ * After this long a cached catalog is checked in the background against the models' versions
+ * (covers model writes made by another process without the change signal).
+ */
 const REFRESH_AFTER_MS = 5_000;
 
 function generationKey(prefix: string): string {
@@ -21,15 +24,17 @@ export function modelChangeSignal(redis: Redis, prefix: string): () => Promise<v
  * workers' writes on FerretDB (hundreds of milliseconds under load). The cache is exact for
  * writes made through the API: each one increments a generation counter in Redis after it is
  * stored, and a submit compares that counter (one GET) before using the cache, so a model change
- * is seen by the next submit on any API process. Writes made around the API (straight into the
- * database) are picked up within {@link REFRESH_AFTER_MS}.
+ * is seen by the next submit on any API process. A write made through `ModelsRepository` without
+ * the signal (another process) bumps the model's version, which is checked every
+ * {@link REFRESH_AFTER_MS}; an edit straight into the database that leaves the version alone is
+ * not seen until the next change through the API.
  */
 export class ModelCatalog implements ModelIndexSource {
   private cached?: { generation: string; loadedAt: number; index: IndexedModels };
   private refreshing?: Promise<unknown>;
 
   constructor(
-    private readonly models: Pick<ModelsRepository, 'list'>,
+    private readonly models: Pick<ModelsRepository, 'list' | 'versions'>,
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly logger: Logger,
@@ -41,11 +46,23 @@ export class ModelCatalog implements ModelIndexSource {
     const cached = this.cached;
     if (!cached || cached.generation !== generation) return this.load(generation);
     if (Date.now() - cached.loadedAt > REFRESH_AFTER_MS && !this.refreshing) {
-      this.refreshing = this.load(generation)
+      this.refreshing = this.refresh(generation, cached)
         .catch((error: unknown) => this.logger.warn({ err: error }, 'model catalog refresh failed; serving the cached models'))
         .finally(() => (this.refreshing = undefined));
     }
     return cached.index;
+  }
+
+  /**
+   * Re-reads only the models' versions, and everything only when one differs: rebuilding the
+   * index decodes every portfolio list on the event loop, which showed in the API's latency tail
+   * when it ran every few seconds.
+   */
+  private async refresh(generation: string, cached: { index: IndexedModels; loadedAt: number }): Promise<void> {
+    const versions = await this.models.versions();
+    const same = versions.size === cached.index.models.length && cached.index.models.every((m) => versions.get(m.modelId) === m.version);
+    if (same) cached.loadedAt = Date.now();
+    else await this.load(generation);
   }
 
   private async load(generation: string): Promise<IndexedModels> {

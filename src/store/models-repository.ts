@@ -159,6 +159,12 @@ export class ModelsRepository {
     return (await cursor.toArray()).map(toModel);
   }
 
+  /** Each model's version, by id: a cheap way to tell whether any model changed. */
+  async versions(): Promise<Map<string, number>> {
+    const docs = await this.models.find({}, { projection: { version: 1 } }).toArray();
+    return new Map(docs.map((d) => [d._id.toHexString(), d.version]));
+  }
+
   async count(): Promise<number> {
     return this.models.countDocuments({});
   }
