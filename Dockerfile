@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image, two roles chosen by command:
 #   API     node dist/api/main.js      (default; port 8080)
-#   worker  node dist/worker/main.js   (probe/metrics port 9464)
+#   worker  node --max-old-space-size=160 --max-semi-space-size=4 dist/worker/main.js   (probe/metrics port 9464)
 # Runs as uid 1000 with a read-only root filesystem; only /tmp needs to be writable
 # (an emptyDir in Kubernetes, a tmpfs in docker-compose.yml).
 ARG NODE_IMAGE=node:20-bookworm-slim

@@ -59,8 +59,8 @@ export async function startFerret(): Promise<{ url: string; child: ChildProcess;
 }
 
 /** Starts `node dist/<entry>` with env; collects stdout lines when asked (the worker's chunk logs). */
-export function startNode(entry: string, env: Record<string, string>, onLine?: (line: string) => void): ChildProcess {
-  const child = spawn(process.execPath, [join(root, 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export function startNode(entry: string, env: Record<string, string>, onLine?: (line: string) => void, nodeFlags: readonly string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, join(root, 'dist', entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let buffered = '';
   child.stdout!.on('data', (data: Buffer) => {
     buffered += data.toString();

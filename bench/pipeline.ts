@@ -8,6 +8,7 @@
 import { Queue, Worker } from 'bullmq';
 import { MongoClient, type Db } from 'mongodb';
 import { HOLDINGS_COLLECTION, HoldingsRepository } from '../src/store/holdings-repository.js';
+import { WORKER_NODE_FLAGS } from '../src/worker/worker-settings.js';
 import { parseArgs } from 'node:util';
 import { seedBook } from '../test/integration/pipeline/support/book.js';
 import { freePort, peakRssMb, percentile, startFerret, startNode, waitFor } from './pipeline-support.js';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   const chunkLogs: { load_ms: number; solve_ms: number; write_ms: number; duration_ms: number }[] = [];
   const worker = startNode('worker/main.js', { ...env, WORKER_HTTP_PORT: String(await freePort()) }, (line) => {
     if (line.includes('"chunk done"')) chunkLogs.push(JSON.parse(line));
-  });
+  }, WORKER_NODE_FLAGS);
   const base = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${base}/health/live`)).ok, 'API');
 

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { apiCall, followRun, progressReporter, runSummary, type ApiTarget, type RunJson } from '../src/cli/runs-client.js';
 import { ensureFerretDb, ensureRedis, freePort, httpOk, logDir, portOpen, root, startProcess, stopAll, waitFor, type Started } from './demo/processes.js';
 import { generateBook, uploadBook } from './demo/seed.js';
+import { WORKER_NODE_FLAGS } from '../src/worker/worker-settings.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +63,7 @@ async function startServices(mongoUrl: string, redisUrl: string): Promise<ApiTar
   const workers = Number(values.workers);
   for (let i = 1; i <= workers; i += 1) {
     const workerPort = await freePort();
-    const worker = startProcess(`worker-${i}`, process.execPath, ['dist/worker/main.js'], { ...env, WORKER_HTTP_PORT: String(workerPort) });
+    const worker = startProcess(`worker-${i}`, process.execPath, [...WORKER_NODE_FLAGS, 'dist/worker/main.js'], { ...env, WORKER_HTTP_PORT: String(workerPort) });
     started.push(worker);
     await waitFor(`worker ${i}`, () => httpOk(`http://127.0.0.1:${workerPort}/health/ready`), 60_000, worker);
   }

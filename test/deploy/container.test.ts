@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { configKeys, loadConfig } from '../../src/config/config.js';
 import { HEALTH_PATHS } from '../../src/api/health/paths.js';
 import { NAMES, readRepoFile, readYaml, repoRoot } from './support/manifests.js';
+import { WORKER_NODE_FLAGS } from '../../src/worker/worker-settings.js';
 
 interface ComposeService {
   image?: string;
@@ -57,7 +58,7 @@ describe('when docker-compose.yml is parsed', () => {
     expect(services.api?.image).toBe(services.worker?.image);
     expect(substituted(services.api?.image ?? '')).toBe(`${NAMES.image}:local`);
     expect(services.api?.command).toEqual(['node', 'dist/api/main.js']);
-    expect(services.worker?.command).toEqual(['node', 'dist/worker/main.js']);
+    expect(services.worker?.command).toEqual(['node', ...WORKER_NODE_FLAGS, 'dist/worker/main.js']);
     expect(services.api?.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:8080${HEALTH_PATHS.ready}`);
     expect(services.worker?.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:9464${HEALTH_PATHS.ready}`);
   });

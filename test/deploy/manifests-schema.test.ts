@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { WORKER_NODE_FLAGS } from '../../src/worker/worker-settings.js';
 import {
   CLUSTER_SCOPED,
   NAMES,
@@ -99,7 +100,7 @@ describe.each(VARIANTS)('when kustomize renders $name', (variant) => {
     const api = allContainers(find<{ spec: { template: { spec: never } } }>(objects, 'Deployment', NAMES.api).spec.template.spec)[0];
     const worker = allContainers(find<{ spec: { template: { spec: never } } }>(objects, 'Deployment', NAMES.worker).spec.template.spec)[0];
     expect(api?.command).toEqual(['node', 'dist/api/main.js']);
-    expect(worker?.command).toEqual(['node', 'dist/worker/main.js']);
+    expect(worker?.command).toEqual(['node', ...WORKER_NODE_FLAGS, 'dist/worker/main.js']);
   });
 
   it('then every object and pod carries the part-of label the network policies select on', () => {

@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { WORKER_NODE_FLAGS } from '../../../src/worker/worker-settings.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,7 +128,7 @@ export class Cluster {
   /** Starts a worker process; resolves once its probe port answers. */
   async startWorker(extra: Record<string, string> = {}): Promise<Child> {
     const port = await freePort();
-    const worker = launch(`worker-${this.workers.length}`, process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], this.env({ WORKER_HTTP_PORT: String(port), ...extra }));
+    const worker = launch(`worker-${this.workers.length}`, process.execPath, [...WORKER_NODE_FLAGS, '--import', 'tsx', 'src/worker/main.ts'], this.env({ WORKER_HTTP_PORT: String(port), ...extra }));
     this.workers.push(worker);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined))?.ok === true, 60_000, () => `worker not up:\n${worker.tail()}`);
     return worker;
