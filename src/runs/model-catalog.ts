@@ -55,8 +55,8 @@ export class ModelCatalog implements ModelIndexSource {
 
   /**
    * Re-reads only the models' versions, and everything only when one differs: rebuilding the
-   * index decodes every portfolio list on the event loop, which showed in the API's latency tail
-   * when it ran every few seconds.
+   * index decodes every portfolio list on the API's event loop, which is wasted work when nothing
+   * changed.
    */
   private async refresh(generation: string, cached: { index: IndexedModels; loadedAt: number }): Promise<void> {
     const versions = await this.models.versions();
