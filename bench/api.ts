@@ -15,7 +15,7 @@ import { availableParallelism, setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Cluster } from '../test/chaos/support/cluster.js';
 import { seedModel } from '../test/chaos/support/seed.js';
-import { openLoad, type LoadSummary } from './open-load.js';
+import { nextClientAddress, openLoad, type LoadSummary } from './open-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,15 +49,9 @@ function pinTo(pid: number, cpus: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
-const CLIENTS = 1_000;
-let client = 0;
-const nextClient = () => {
-  client = (client + 1) % CLIENTS;
-  return `10.${(client >> 8) & 255}.${client & 255}.7`;
-};
 
 async function postJson(url: string, body: unknown): Promise<{ run_id: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': nextClient() }, body: JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': nextClientAddress() }, body: JSON.stringify(body) });
   if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { run_id: string };
 }
@@ -71,14 +65,14 @@ async function submitAndPoll(apiUrl: string, portfolioIds: readonly string[], po
       next: (i) => ({
         method: 'POST',
         path: '/api/v1/runs',
-        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': nextClient() },
+        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': nextClientAddress() },
         body: JSON.stringify({ portfolio_ids: [portfolioIds[i % portfolioIds.length]] }),
       }),
     }),
     openLoad({
       ...common,
       offsetMs: 500 / rate,
-      next: (i) => ({ method: 'GET', path: `/api/v1/runs/${pollIds[i % pollIds.length]}`, headers: { 'X-Forwarded-For': nextClient() } }),
+      next: (i) => ({ method: 'GET', path: `/api/v1/runs/${pollIds[i % pollIds.length]}`, headers: { 'X-Forwarded-For': nextClientAddress() } }),
     }),
   ]);
   return { submit, poll };

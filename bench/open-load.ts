@@ -1,6 +1,19 @@
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+const CLIENTS = 1_000;
+let client = 0;
+
+/**
+ * The next of 1,000 client addresses, for `X-Forwarded-For`: behind the Ingress the per-IP rate
+ * limit (50/s) sees many portfolio managers, not one loopback client, so it is not what a
+ * benchmark measures.
+ */
+export function nextClientAddress(): string {
+  client = (client + 1) % CLIENTS;
+  return `10.${(client >> 8) & 255}.${client & 255}.7`;
+}
+
 /** One request of an open-model load. */
 export interface LoadRequest {
   method: 'GET' | 'POST';

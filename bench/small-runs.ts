@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { Cluster } from '../test/chaos/support/cluster.js';
 import { seedModel } from '../test/chaos/support/seed.js';
+import { nextClientAddress } from './open-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,9 +23,7 @@ const book = Math.min(100_000, Math.max(runs, Number(values.book)));
 const workers = Math.min(8, Math.max(1, Number(values.workers)));
 
 const FINAL = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
-let client = 0;
-/** Requests from many addresses, as behind the Ingress: the per-client rate limit is not what is measured. */
-const from = () => ({ 'X-Forwarded-For': `10.1.${(++client >> 8) & 255}.${client & 255}` });
+const from = () => ({ 'X-Forwarded-For': nextClientAddress() });
 
 async function getRun(apiUrl: string, id: string) {
   const res = await fetch(`${apiUrl}/api/v1/runs/${id}`, { headers: from() });
