@@ -17,7 +17,7 @@ export interface HardBookShape {
   floorShare?: number;
 }
 
-const DRIFTS = ['0.0005', '0.001', '0.002', '0.005', '0.01', '0.02', '0.05'];
+const DRIFTS = ['0.002', '0.005', '0.01', '0.02', '0.05'];
 const WIDE = ['0.02', '0.05'];
 
 /** Targets in steps of 0.00001 summing to exactly 0.95. */

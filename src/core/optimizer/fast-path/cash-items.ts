@@ -129,8 +129,11 @@ export function cashItems(positions: UnitPosition[], costs: CostScale): CashItem
   discounted.sort((a, b) => compareRatio(a, b, costs.scale) || a.position.index - b.position.index);
   // Full-price units all cost S per money unit; large units first, small ones fine-tune the cover.
   plain.sort((a, b) => b.unit - a.unit || a.position.index - b.position.index);
-  const items = [...discounted, ...plain];
-  const k = discounted.length;
+  return indexItems([...discounted, ...plain], discounted.length);
+}
+
+/** The prefix and suffix sums of items whose first `k` are discounted (in ascending ratio). */
+export function indexItems(items: CashItem[], k: number): CashItems {
   const prefixUnit = new Float64Array(k + 1);
   const prefixX = new Float64Array(k + 1);
   const prefixY = new Float64Array(k + 1);

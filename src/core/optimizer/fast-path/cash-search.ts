@@ -7,6 +7,8 @@
  */
 import type { CostScale } from './cost.js';
 import type { CashItem, CashItems } from './cash-items.js';
+import { greedyCover, reduceItems } from './core-reduction.js';
+import { buildFullPriceSums, type FullPriceSums } from './full-price-sums.js';
 
 /** Limits of one search. */
 export interface SearchLimits {
@@ -23,8 +25,8 @@ export type SearchOutcome =
 
 const SAFE = 2 ** 52;
 
-/** Node budget of the tie-break phase. */
-const TIE_BREAK_NODES = 50_000;
+/** Nodes of the first, unreduced search; most covers are proven within it. */
+const PROBE_NODES = 2_000;
 
 /** Keys (rem, j) into one double: rem < 2^40 and j < 2^12 in any problem we accept. */
 const KEY_SPAN = 4096;
@@ -41,34 +43,55 @@ class CashSearch {
   nodes = 0;
   stopped: string | null = null;
   private readonly overshoots = new Map<number, number>();
+  private readonly sums: FullPriceSums | null;
 
   constructor(
     private readonly data: CashItems,
     private readonly costs: CostScale,
     private readonly limits: SearchLimits,
-    private readonly tieBreak: boolean,
+    need: number | null,
   ) {
     this.path = new Int32Array(data.items.length);
+    this.sums = need === null ? null : buildFullPriceSums(data.items.slice(data.discounted), need);
   }
 
-  /** Starts from another search's answer (same objective; only a better tie-break replaces it). */
-  seed(from: CashSearch): void {
-    this.best = from.best === null ? null : from.best.slice();
-    this.bestX = from.bestX;
-    this.bestY = from.bestY;
-    this.bestTrades = from.bestTrades;
-    this.bestTurnover = from.bestTurnover;
+  /** Starts from a known cover (units per item), which only a lexicographically better one replaces. */
+  seed(giveUp: Int32Array): void {
+    let x = 0;
+    let y = 0;
+    let trades = 0;
+    let turnover = 0;
+    this.data.items.forEach((item, j) => {
+      const d = giveUp[j] as number;
+      const moved = item.base - d - item.position.current;
+      if (d > 0) {
+        x += item.firstX + (d - 1) * item.unit;
+        y += item.firstY;
+      }
+      trades += (moved === 0 ? 0 : 1) - item.baseTrades;
+      turnover += Math.abs(moved) * item.unit - item.baseTurnover;
+    });
+    this.best = giveUp.slice();
+    this.bestX = x;
+    this.bestY = y;
+    this.bestTrades = trades;
+    this.bestTurnover = turnover;
   }
 
   result(): Int32Array | null {
     return this.best;
   }
 
+  /** The incumbent's cost as a pair (x, y). */
+  incumbent(): [number, number] {
+    return [this.bestX, this.bestY];
+  }
+
   /** True when (x, y, trades, turnover) cannot beat the incumbent. */
   private noBetter(x: number, y: number, trades: number, turnover: number): boolean {
     if (this.best === null) return false;
     const sign = this.costs.sign(x - this.bestX, y - this.bestY);
-    if (sign !== 0 || !this.tieBreak) return sign >= 0;
+    if (sign !== 0) return sign > 0;
     if (trades !== this.bestTrades) return trades > this.bestTrades;
     return turnover >= this.bestTurnover;
   }
@@ -133,6 +156,10 @@ class CashSearch {
     if (need <= 0) return -need;
     const data = this.data;
     if (j === data.items.length || need > (data.capacity[j] as number)) return Number.POSITIVE_INFINITY;
+    if (this.sums !== null) {
+      this.nodes++;
+      return this.overLimit() ? 0 : this.sums.least(j - data.discounted, need);
+    }
     const key = need * KEY_SPAN + j;
     const known = this.overshoots.get(key);
     if (known !== undefined) return known;
@@ -209,21 +236,45 @@ class CashSearch {
   }
 }
 
+function timeout(search: CashSearch, nodes: number): SearchOutcome {
+  return { status: 'timeout', nodes, reason: search.stopped ?? '' };
+}
+
 /**
- * Cheapest way to free at least `excess` money; per item, the units it gives up. First the
- * objective is proven with ties pruned (fast); then the tie-break (fewest trades, then least
- * turnover) is searched from that answer within `tieBreakNodes`. Hitting that budget keeps the
- * proven objective and the best tie-break found, deterministically (a node count, not a clock).
+ * Cheapest way to free at least `excess` money; per item, the units it gives up. Covers are
+ * compared on (objective, trades, turnover) in one search, so the tie-break is proven with the
+ * objective. A short search on all items usually proves the answer; otherwise its incumbent fixes
+ * every item whose reduced cost exceeds the gap (`core-reduction.ts`) and the core is searched
+ * from that incumbent. Node counts, not clocks, decide the answer; a search that stops early
+ * reports `timeout`.
  */
 export function searchCashCut(data: CashItems, excess: number, costs: CostScale, limits: SearchLimits): SearchOutcome {
-  const proof = new CashSearch(data, costs, limits, false);
-  proof.search(0, excess, 0, 0, 0, 0);
-  if (proof.stopped !== null) return { status: 'timeout', nodes: proof.nodes, reason: proof.stopped };
-  const ties = new CashSearch(data, costs, { ...limits, nodeCap: TIE_BREAK_NODES }, true);
-  ties.seed(proof);
-  ties.search(0, excess, 0, 0, 0, 0);
-  const best = ties.result();
+  const probe = new CashSearch(data, costs, { ...limits, nodeCap: Math.min(limits.nodeCap, PROBE_NODES) }, null);
+  const greedy = greedyCover(data, excess);
+  if (greedy !== null) probe.seed(greedy);
+  probe.search(0, excess, 0, 0, 0, 0);
+  if (probe.stopped === null) return proven(probe.result(), probe.nodes);
+  if (limits.nodeCap <= PROBE_NODES || limits.now() > limits.deadlineAt) return timeout(probe, probe.nodes);
+  const remaining = { ...limits, nodeCap: limits.nodeCap - probe.nodes };
+  const found = probe.result();
+  if (found === null) return timeout(probe, probe.nodes);
+  const [upperX, upperY] = probe.incumbent();
+  const reduction = reduceItems(data, excess, costs.scale, upperX, upperY);
+  const core = new CashSearch(reduction.core, costs, remaining, reduction.need);
+  core.seed(Int32Array.from(reduction.origin, (j) => found[j] as number));
+  core.search(0, reduction.need, 0, 0, 0, 0);
+  const nodes = probe.nodes + core.nodes;
+  if (core.stopped !== null) return timeout(core, nodes);
+  const giveUp = reduction.fixed;
+  const best = core.result() as Int32Array;
+  reduction.origin.forEach((j, c) => {
+    giveUp[j] = best[c] as number;
+  });
+  return { status: 'optimal', giveUp, nodes };
+}
+
+function proven(best: Int32Array | null, nodes: number): SearchOutcome {
   // The caller checked that the band minimums fit, so a cover always exists.
   if (best === null) throw new Error('cash search found no cover although the minimums fit');
-  return { status: 'optimal', giveUp: best, nodes: proof.nodes + ties.nodes };
+  return { status: 'optimal', giveUp: best, nodes };
 }
