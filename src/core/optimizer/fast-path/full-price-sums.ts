@@ -13,6 +13,8 @@
 import type { CashItem } from './cash-items.js';
 
 const MAX_WORDS = 1 << 22;
+/** Word operations the bitsets may take to build. */
+const MAX_WORK = 1 << 24;
 
 /** Suffix bitsets of the full-price items: `least(j, need)` is exact and costs a short scan. */
 export interface FullPriceSums {
@@ -20,19 +22,32 @@ export interface FullPriceSums {
   least(j: number, need: number): number;
 }
 
-function shiftOr(bits: Int32Array, to: number, from: number, words: number, shift: number): void {
+/** row |= row << shift, in place (descending, so every read is of a word not yet written). */
+function shiftOr(bits: Int32Array, row: number, words: number, shift: number): void {
   const ws = shift >>> 5;
   const bs = shift & 31;
-  const end = to + words;
   if (bs === 0) {
-    for (let i = to + ws, k = from; i < end; i++, k++) bits[i] |= bits[k] as number;
+    for (let i = row + words - 1, k = i - ws; k >= row; i--, k--) bits[i] = (bits[i] as number) | (bits[k] as number);
     return;
   }
   const back = 32 - bs;
-  bits[to + ws] |= (bits[from] as number) << bs;
-  for (let i = to + ws + 1, k = from + 1; i < end; i++, k++) {
-    bits[i] |= ((bits[k] as number) << bs) | ((bits[k - 1] as number) >>> back);
+  let i = row + words - 1;
+  for (let k = i - ws; k > row; i--, k--) {
+    bits[i] = (bits[i] as number) | ((bits[k] as number) << bs) | ((bits[k - 1] as number) >>> back);
   }
+  bits[i] = (bits[i] as number) | ((bits[row] as number) << bs);
+}
+
+/** Binary splitting: parts 1, 2, 4, … and a remainder reach exactly the counts 0..most. */
+function parts(most: number): number[] {
+  const out: number[] = [];
+  let left = most;
+  for (let part = 1; left > 0; part *= 2) {
+    const take = Math.min(part, left);
+    out.push(take);
+    left -= take;
+  }
+  return out;
 }
 
 /** Bitsets for `items` (full-price, in search order), for needs up to `needCap`; null if too large. */
@@ -46,15 +61,18 @@ export function buildFullPriceSums(items: CashItem[], needCap: number): FullPric
   const top = Math.min(capacity, needCap + largest);
   const words = (top >>> 5) + 1;
   const rows = items.length + 1;
-  if (rows * words > MAX_WORDS) return null;
+  const split = items.map((item) => parts(item.most));
+  const work = split.reduce((sum, list) => sum + list.length, 0) * words;
+  if (rows * words > MAX_WORDS || work > MAX_WORK) return null;
   const bits = new Int32Array(rows * words);
   bits[items.length * words] = 1;
   for (let j = items.length - 1; j >= 0; j--) {
-    const item = items[j] as CashItem;
+    const unit = (items[j] as CashItem).unit;
     const to = j * words;
-    const from = to + words;
-    bits.copyWithin(to, from, from + words);
-    for (let d = 1; d <= item.most && d * item.unit <= top; d++) shiftOr(bits, to, from, words, d * item.unit);
+    bits.copyWithin(to, to + words, to + 2 * words);
+    for (const part of split[j] as number[]) {
+      if (part * unit <= top) shiftOr(bits, to, words, part * unit);
+    }
   }
   return {
     least(j: number, need: number): number {
