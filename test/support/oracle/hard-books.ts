@@ -15,6 +15,8 @@ export interface HardBookShape {
   marketValue?: [number, number];
   /** Share of names with low drift 0. @defaultValue 0.4 */
   floorShare?: number;
+  /** Drifts to draw from instead of the defaults (small books need wide ones to stay feasible). */
+  drifts?: string[];
 }
 
 const DRIFTS = ['0.002', '0.005', '0.01', '0.02', '0.05'];
@@ -51,9 +53,11 @@ export function generateHardBook(seed: number, shape: HardBookShape): ProblemInp
     const price = Math.max(0.01, Math.round((dollars / (1 + rand() * 3)) * 100) / 100);
     prices[id] = price.toFixed(2);
     const floor = rand() < (shape.floorShare ?? 0.4);
-    const pick = () => DRIFTS[Math.floor(rand() * DRIFTS.length)] as string;
+    const drifts = shape.drifts ?? DRIFTS;
+    const pick = () => drifts[Math.floor(rand() * drifts.length)] as string;
     // The band needs room for a whole share above the target, or it may hold none.
-    const highDrift = WIDE[Math.floor(rand() * WIDE.length)] as string;
+    const wide = shape.drifts ?? WIDE;
+    const highDrift = wide[Math.floor(rand() * wide.length)] as string;
     positions.push({ securityId: id, target: text(weights[i] as number), lowDrift: floor ? '0' : pick(), highDrift });
     if (fresh || rand() < 0.15) return;
     const drifted = (dollars * (1 - cashShare) * (0.9 + rand() * 0.2)) / price;

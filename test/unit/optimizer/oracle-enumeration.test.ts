@@ -1,13 +1,16 @@
-import { describe, expect, it } from '@jest/globals';
-import { buildProblem, solve, verifyQuantities } from '../../../src/core/optimizer/index.js';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { buildProblem, solve, verifyQuantities, type ProblemInput } from '../../../src/core/optimizer/index.js';
 import { enumerate } from '../../support/oracle/enumerate.js';
 import { generate, type Shape } from '../../support/oracle/generator.js';
+import { generateHardBook } from '../../support/oracle/hard-books.js';
+import { OracleTally } from '../../support/oracle/tally.js';
 
 const ALL_OPTIONS: Shape['options'] = ['reserve', 'minTrade', 'lots', 'restricted', 'band'];
 const INSTANCES = 1300;
+const HARD_INSTANCES = 600;
 
 /** Objective, trades and turnover of our answer at the oracle's scale. */
-function keyOf(input: ReturnType<typeof generate>, quantities: Record<string, number>, scale: bigint) {
+function keyOf(input: ProblemInput, quantities: Record<string, number>, scale: bigint) {
   const problem = buildProblem(input);
   const units = problem.securities.map((s) => quantities[s.id] as number);
   const check = verifyQuantities(problem, units);
@@ -23,29 +26,47 @@ function keyOf(input: ReturnType<typeof generate>, quantities: Record<string, nu
   return { violation: check.violation, key: [(check.objective * scale) / ours, trades, (turnover * scale) / money] };
 }
 
+const tally = new OracleTally('enumeration');
+
+/** Solves `input` both ways; a failure line, or null when status, objective and tie-break match. */
+function compare(label: string, className: string, n: number, input: ProblemInput): string | null {
+  const oracle = enumerate(input);
+  const ours = solve(input);
+  tally.count(className, n, oracle.status);
+  if (ours.status !== oracle.status) return `${label}: status ${ours.status} (${ours.reason}) vs ${oracle.status}`;
+  if (ours.status !== 'optimal') return null;
+  const { violation, key } = keyOf(input, ours.quantities, oracle.scale);
+  // The general path proves the objective; the full tie-break is a fast-path guarantee.
+  const compared = ours.path === 'fast' ? 3 : 1;
+  if (violation !== null || key.slice(0, compared).some((v, i) => v !== oracle.key[i])) {
+    return `${label}: ${violation ?? ''} key ${key.join('/')} vs ${oracle.key.join('/')} (${ours.path})`;
+  }
+  return null;
+}
+
 describe('optimizer against exhaustive enumeration (N ≤ 6)', () => {
+  afterAll(() => console.log(tally.report()));
+
   it(`when ${INSTANCES} seeded small problems are solved, then status, objective and tie-break match enumeration`, () => {
     const failures: string[] = [];
-    let optimal = 0;
     for (let seed = 1; seed <= INSTANCES; seed++) {
       const shape: Shape = { n: 1 + (seed % 6), marketValue: [1e3, 3e4], maxPrice: 2000, options: seed % 4 === 0 ? [] : ALL_OPTIONS };
-      const input = generate(seed, shape);
-      const oracle = enumerate(input);
-      const ours = solve(input);
-      if (ours.status !== oracle.status) {
-        failures.push(`seed ${seed}: status ${ours.status} (${ours.reason}) vs ${oracle.status}`);
-        continue;
-      }
-      if (ours.status !== 'optimal') continue;
-      optimal++;
-      const { violation, key } = keyOf(input, ours.quantities, oracle.scale);
-      // The general path proves the objective; the full tie-break is a fast-path guarantee.
-      const compared = ours.path === 'fast' ? 3 : 1;
-      if (violation !== null || key.slice(0, compared).some((v, i) => v !== oracle.key[i])) {
-        failures.push(`seed ${seed}: ${violation ?? ''} key ${key.join('/')} vs ${oracle.key.join('/')} (${ours.path})`);
-      }
+      const failure = compare(`seed ${seed}`, 'realistic', shape.n, generate(seed, shape));
+      if (failure !== null) failures.push(failure);
     }
     expect(failures).toEqual([]);
-    expect(optimal).toBeGreaterThan(INSTANCES / 3);
+    expect(tally.optimal((className) => className === 'realistic')).toBeGreaterThan(INSTANCES / 3);
+  });
+
+  it(`when ${HARD_INSTANCES} small hard books are solved, then status, objective and tie-break match enumeration`, () => {
+    const failures: string[] = [];
+    for (let seed = 1; seed <= HARD_INSTANCES; seed++) {
+      const n = 2 + (seed % 5);
+      const input = generateHardBook(70_000 + seed, { n, marketValue: [2e4, 6e4], drifts: ['0.1', '0.2', '0.5'] });
+      const failure = compare(`hard book seed ${70_000 + seed}`, 'hard book', n, input);
+      if (failure !== null) failures.push(failure);
+    }
+    expect(failures).toEqual([]);
+    expect(tally.optimal((className) => className === 'hard book')).toBeGreaterThan(HARD_INSTANCES / 2);
   });
 });
