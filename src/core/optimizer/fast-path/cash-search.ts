@@ -106,31 +106,57 @@ class CashSearch {
     this.lbY += ceil < SAFE ? ceil - x * scale : 0;
   }
 
-  /** LP bound on the cost of covering `need` with items [j, n), into lbX/lbY. */
-  private bound(j: number, need: number): void {
+  /**
+   * LP cost of covering `need` from the discounted items [j, k) other than `skip` (-1: none), in
+   * ratio order, then at full price; into lbX/lbY. Returns the break item, or -1 when there is none.
+   */
+  private lp(j: number, need: number, skip: number): number {
     const { discounted: k, prefixUnit, prefixX, prefixY, items } = this.data;
-    if (j >= k) {
-      this.lbX = need;
-      this.lbY = 0;
-      return;
+    const skipped = skip >= 0 ? (items[skip] as CashItem) : null;
+    const sw = skipped?.unit ?? 0;
+    const goal = (prefixUnit[j] as number) + need;
+    const reach = (t: number) => (prefixUnit[t] as number) - (t > skip ? sw : 0);
+    const costX = (t: number) => (prefixX[t] as number) - (prefixX[j] as number) - (t > skip ? (skipped?.firstX ?? 0) : 0);
+    const costY = (t: number) => (prefixY[t] as number) - (prefixY[j] as number) - (t > skip ? (skipped?.firstY ?? 0) : 0);
+    if (reach(k) < goal) {
+      this.lbX = costX(k) + (goal - reach(k));
+      this.lbY = costY(k);
+      return -1;
     }
-    const base = prefixUnit[j] as number;
-    const goal = base + need;
-    if ((prefixUnit[k] as number) < goal) {
-      this.lbX = (prefixX[k] as number) - (prefixX[j] as number) + (goal - (prefixUnit[k] as number));
-      this.lbY = (prefixY[k] as number) - (prefixY[j] as number);
-      return;
-    }
+    // reach(t + 1) is non-decreasing in t, and never first reaches the goal at t = skip.
     let low = j;
     let high = k - 1;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if ((prefixUnit[mid + 1] as number) >= goal) high = mid;
+      if (reach(mid + 1) >= goal) high = mid;
       else low = mid + 1;
     }
-    this.lbX = (prefixX[low] as number) - (prefixX[j] as number);
-    this.lbY = (prefixY[low] as number) - (prefixY[j] as number);
-    this.fraction(items[low] as CashItem, goal - (prefixUnit[low] as number));
+    this.lbX = costX(low);
+    this.lbY = costY(low);
+    this.fraction(items[low] as CashItem, goal - reach(low));
+    return low;
+  }
+
+  /**
+   * Lower bound on covering `need` with items [j, n), into lbX/lbY: the LP, strengthened by
+   * branching on its break item (the smaller of the LPs with it left out and with it taken).
+   */
+  private bound(j: number, need: number): void {
+    if (j >= this.data.discounted) {
+      this.lbX = need;
+      this.lbY = 0;
+      return;
+    }
+    const b = this.lp(j, need, -1);
+    if (b < 0) return;
+    const item = this.data.items[b] as CashItem;
+    this.lp(j, need, b);
+    const [outX, outY] = [this.lbX, this.lbY];
+    if (need > item.unit) this.lp(j, need - item.unit, b);
+    else [this.lbX, this.lbY] = [0, 0];
+    this.lbX += item.firstX;
+    this.lbY += item.firstY;
+    if (this.costs.sign(outX - this.lbX, outY - this.lbY) < 0) [this.lbX, this.lbY] = [outX, outY];
   }
 
   private accept(depth: number, x: number, y: number, trades: number, turnover: number): void {
