@@ -18,7 +18,7 @@ type Tier = { name: string; className: string; n: (seed: number) => number; coun
 
 function realistic(options: (i: number) => Shape['options']): Tier['input'] {
   return (seed, n) =>
-    generate(seed, { n, options: options(seed), narrowBands: n > 50 ? 0.002 : 0.02, fullyInvested: 0.6 });
+    generate(seed, { n, options: options(seed), narrowBands: n > 50 ? 0.0005 : 0.02, fullyInvested: 0.6 });
 }
 
 /**
@@ -30,10 +30,12 @@ const TIERS: Tier[] = [
   { name: 'N=100', className: 'realistic', n: () => 100, count: 200, input: realistic((s) => LARGE[s % 4]) },
   { name: 'N=200', className: 'realistic', n: () => 200, count: 60, input: realistic((s) => LARGE[s % 4]) },
   { name: 'N=500', className: 'realistic', n: () => 500, count: 16, input: realistic((s) => LARGE[s % 4]) },
-  { name: 'N=100', className: 'hard book', n: () => 100, count: 90, input: (seed, n) => generateHardBook(seed, { n }) },
-  { name: 'N=200', className: 'hard book', n: () => 200, count: 8, input: (seed, n) => generateHardBook(seed, { n }) },
-  { name: 'N=500', className: 'hard book', n: () => 500, count: 4, input: (seed, n) => generateHardBook(seed, { n }) },
+  { name: 'N=100', className: 'hard book', n: () => 100, count: 104, input: (seed, n) => generateHardBook(seed, { n }) },
+  { name: 'N=200', className: 'hard book', n: () => 200, count: 6, input: (seed, n) => generateHardBook(seed, { n }) },
 ];
+
+/** HiGHS needs seconds per hard book and more under load; those it does not finish are not counted. */
+const HIGHS_SECONDS = 60;
 
 function agrees(a: string, b: number): boolean {
   return Math.abs(Number(a) - b) <= 1e-6 * Math.max(1, Math.abs(b));
@@ -54,7 +56,7 @@ describe('optimizer against HiGHS', () => {
         const size = tier.n(seed);
         const input = tier.input(seed, size);
         const ours = solve(input, { deadlineAt: Date.now() + 10_000 });
-        const oracle = await solveWithHighs(input, 30);
+        const oracle = await solveWithHighs(input, HIGHS_SECONDS);
         tally.count(tier.className, size, oracle.status === 'optimal' ? 'optimal' : oracle.detail === 'empty integer bounds' ? 'bounds' : oracle.status);
         if (oracle.status === 'inconclusive') {
           inconclusive++;
@@ -68,7 +70,7 @@ describe('optimizer against HiGHS', () => {
       }
       expect(failures).toEqual([]);
       expect(inconclusive).toBeLessThanOrEqual(Math.ceil(tier.count * 0.02));
-    }, 400_000);
+    }, 900_000);
   }
 
   it('when every tier has run, then at least 300 optimal comparisons were made at N ≥ 100, 100 of them on hard books', () => {

@@ -1,9 +1,11 @@
 /**
- * Exact depth-first branch and bound over the cash items (see `cash-items.ts`). The bound is the
- * LP relaxation of the covering knapsack: discounted first units in ascending cost per money, the
- * rest at S per money unit; costs are integers, so its ceiling is a bound too. Solutions are
- * compared on (objective, trades, turnover), so the tie-break is part of the proof. A search that
- * runs into its node cap or deadline is reported unproven, never as optimal.
+ * Exact depth-first branch and bound over the cash items (see `cash-items.ts`). Bounds: on the
+ * discounted items, the LP relaxation of the covering knapsack (discounted first units in
+ * ascending cost per money, the rest at S per money unit) strengthened by branching on its break
+ * item; on the full-price items, the exact least overshoot (`full-price-sums.ts`). Costs are
+ * integers, so ceilings are bounds too. Covers are compared on (objective, trades, turnover) in
+ * one search; ties on the objective are explored for the first `TIE_BREAK_NODES` nodes. A search
+ * that runs into its node cap or deadline is reported unproven, never as optimal.
  */
 import type { CostScale } from './cost.js';
 import type { CashItem, CashItems } from './cash-items.js';
@@ -28,6 +30,13 @@ const SAFE = 2 ** 52;
 /** Nodes of the first, unreduced search; most covers are proven within it. */
 const PROBE_NODES = 2_000;
 
+/**
+ * Nodes within which covers that tie on the objective are still explored for the tie-break.
+ * Past it ties are pruned: the objective stays proven, the tie-break is the best found (as
+ * deterministic as the rest, since it is a node count).
+ */
+const TIE_BREAK_NODES = 50_000;
+
 /** Keys (rem, j) into one double: rem < 2^40 and j < 2^12 in any problem we accept. */
 const KEY_SPAN = 4096;
 
@@ -41,7 +50,10 @@ class CashSearch {
   private lbX = 0;
   private lbY = 0;
   nodes = 0;
-  stopped: string | null = null;
+  /** Nodes after which ties on the objective are pruned. */
+  tieBudget = TIE_BREAK_NODES;
+  /** Why the search stopped before proving its answer; null while it has not. */
+  stopped: 'nodes' | 'deadline' | null = null;
   private readonly overshoots = new Map<number, number>();
   private readonly sums: FullPriceSums | null;
 
@@ -91,7 +103,7 @@ class CashSearch {
   private noBetter(x: number, y: number, trades: number, turnover: number): boolean {
     if (this.best === null) return false;
     const sign = this.costs.sign(x - this.bestX, y - this.bestY);
-    if (sign !== 0) return sign > 0;
+    if (sign !== 0 || this.nodes > this.tieBudget) return sign >= 0;
     if (trades !== this.bestTrades) return trades > this.bestTrades;
     return turnover >= this.bestTurnover;
   }
@@ -210,9 +222,9 @@ class CashSearch {
 
   private overLimit(): boolean {
     if (this.nodes > this.limits.nodeCap) {
-      this.stopped = `cash-constrained search stopped after ${this.limits.nodeCap} nodes without proving optimality`;
+      this.stopped = 'nodes';
     } else if ((this.nodes & 1023) === 0 && this.limits.now() > this.limits.deadlineAt) {
-      this.stopped = 'cash-constrained search reached the deadline without proving optimality';
+      this.stopped = 'deadline';
     }
     return this.stopped !== null;
   }
@@ -262,8 +274,12 @@ class CashSearch {
   }
 }
 
-function timeout(search: CashSearch, nodes: number): SearchOutcome {
-  return { status: 'timeout', nodes, reason: search.stopped ?? '' };
+function timeout(search: CashSearch, nodes: number, limits: SearchLimits): SearchOutcome {
+  const reason =
+    search.stopped === 'deadline'
+      ? 'cash-constrained search reached the deadline without proving optimality'
+      : `cash-constrained search stopped after ${limits.nodeCap} nodes without proving optimality`;
+  return { status: 'timeout', nodes, reason };
 }
 
 /**
@@ -280,17 +296,19 @@ export function searchCashCut(data: CashItems, excess: number, costs: CostScale,
   if (greedy !== null) probe.seed(greedy);
   probe.search(0, excess, 0, 0, 0, 0);
   if (probe.stopped === null) return proven(probe.result(), probe.nodes);
-  if (limits.nodeCap <= PROBE_NODES || limits.now() > limits.deadlineAt) return timeout(probe, probe.nodes);
+  if (limits.now() > limits.deadlineAt) probe.stopped = 'deadline';
+  if (limits.nodeCap <= PROBE_NODES || probe.stopped === 'deadline') return timeout(probe, probe.nodes, limits);
   const remaining = { ...limits, nodeCap: limits.nodeCap - probe.nodes };
   const found = probe.result();
-  if (found === null) return timeout(probe, probe.nodes);
+  if (found === null) return timeout(probe, probe.nodes, limits);
   const [upperX, upperY] = probe.incumbent();
   const reduction = reduceItems(data, excess, costs.scale, upperX, upperY);
   const core = new CashSearch(reduction.core, costs, remaining, reduction.need);
+  core.tieBudget = TIE_BREAK_NODES - probe.nodes;
   core.seed(Int32Array.from(reduction.origin, (j) => found[j] as number));
   core.search(0, reduction.need, 0, 0, 0, 0);
   const nodes = probe.nodes + core.nodes;
-  if (core.stopped !== null) return timeout(core, nodes);
+  if (core.stopped !== null) return timeout(core, nodes, limits);
   const giveUp = reduction.fixed;
   const best = core.result() as Int32Array;
   reduction.origin.forEach((j, c) => {
