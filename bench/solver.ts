@@ -2,8 +2,8 @@
  * `npm run bench:solver`: seeded books per class and N, three rows each: the search on the scaled
  * problem, the public `solve()` from the decimal input, and `solve()` + derivation (what a worker
  * pays). HiGHS solves a subset of the same books in the same run; its ratio is stated against the
- * `solve()` row. Timings are per book (mean of repeated runs for fast ones); percentiles are over
- * books.
+ * `solve()` row. Times are this process's CPU time per book (mean of repeated runs for fast ones),
+ * so that other load on a shared machine does not inflate them; percentiles are over books.
  */
 import { buildProblem, deriveRebalance, solve, solveScaled, type ProblemInput } from '../src/core/optimizer/index.js';
 import { generate } from '../test/support/oracle/generator.js';
@@ -42,14 +42,20 @@ function stats(times: number[]): Stats {
   return { median: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN, n: sorted.length };
 }
 
-/** Mean µs of `run` over enough repeats to be well above the timer's resolution. */
+/** CPU µs this process spent (user + system): unlike wall time, other load on the machine barely moves it. */
+function cpu(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** Mean CPU µs of `run` over enough repeats to be well above the clock's resolution. */
 function microseconds(run: () => unknown): number {
   let repeats = 1;
   for (;;) {
-    const started = performance.now();
+    const started = cpu();
     for (let i = 0; i < repeats; i++) run();
-    const elapsed = performance.now() - started;
-    if (elapsed > 2 || repeats >= 1024) return (elapsed * 1000) / repeats;
+    const elapsed = cpu() - started;
+    if (elapsed > 2000 || repeats >= 1024) return elapsed / repeats;
     repeats *= 4;
   }
 }
@@ -66,20 +72,16 @@ function line(name: string, s: Stats, extra = ''): string {
 /** Times one book three ways; null when it is infeasible (those are not timed). */
 function timeBook(input: ProblemInput): { search: number; solved: number; derived: number; timeout: boolean } | null {
   const deadline = () => ({ deadlineAt: Date.now() + DEADLINE_MS });
-  const started = performance.now();
+  const started = cpu();
   const first = solve(input, deadline());
-  const once = (performance.now() - started) * 1000;
+  const once = cpu() - started;
   if (first.status === 'infeasible') return null;
-  // A book that takes milliseconds is timed once per row: repeats would not change the figure.
-  const slow = once > 2000;
   const problem = buildProblem(input);
+  // A book that takes milliseconds is timed once: repeats would not change the figure.
   const search = microseconds(() => solveScaled(problem, deadline()));
-  const solved = slow ? once : microseconds(() => solve(input, deadline()));
-  const derive = () => {
-    const result = solve(input, deadline());
-    if (result.status === 'optimal') deriveRebalance(input, result);
-  };
-  return { search, solved, derived: slow ? once : microseconds(derive), timeout: first.status === 'timeout' };
+  const solved = once > 2000 ? once : microseconds(() => solve(input, deadline()));
+  const derive = first.status === 'optimal' ? microseconds(() => deriveRebalance(input, first)) : 0;
+  return { search, solved, derived: solved + derive, timeout: first.status === 'timeout' };
 }
 
 async function measure(row: Row): Promise<void> {
@@ -101,9 +103,9 @@ async function measure(row: Row): Promise<void> {
   const highs: number[] = [];
   let highsUnproven = 0;
   for (const input of inputs.slice(0, row.highs)) {
-    const started = performance.now();
+      const started = cpu();
     const verdict = await solveWithHighs(input, 60);
-    highs.push((performance.now() - started) * 1000);
+    highs.push(cpu() - started);
     if (verdict.status !== 'optimal') highsUnproven++;
   }
   console.log(`${row.className}, N = ${row.n} (${inputs.length} feasible books of ${row.books}; timeouts at the ${DEADLINE_MS / 1000} s deadline: ${timeouts})`);
@@ -120,7 +122,7 @@ async function measure(row: Row): Promise<void> {
 
 async function main(): Promise<void> {
   await loadHighs();
-  console.log(`node ${process.version}; times per book; search and solve() rows are means of repeated runs per book`);
+  console.log(`node ${process.version}; CPU time per book (user + system); fast books: mean of repeated runs`);
   for (const row of ROWS) await measure(row);
   console.log('\nHiGHS times include writing its LP text and judging its answer exactly (test/support/oracle/highs.ts).');
 }
