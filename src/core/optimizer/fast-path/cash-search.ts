@@ -125,27 +125,26 @@ class CashSearch {
   private lp(j: number, need: number, skip: number): number {
     const { discounted: k, prefixUnit, prefixX, prefixY, items } = this.data;
     const skipped = skip >= 0 ? (items[skip] as CashItem) : null;
-    const sw = skipped?.unit ?? 0;
+    const sw = skipped === null ? 0 : skipped.unit;
     const goal = (prefixUnit[j] as number) + need;
-    const reach = (t: number) => (prefixUnit[t] as number) - (t > skip ? sw : 0);
-    const costX = (t: number) => (prefixX[t] as number) - (prefixX[j] as number) - (t > skip ? (skipped?.firstX ?? 0) : 0);
-    const costY = (t: number) => (prefixY[t] as number) - (prefixY[j] as number) - (t > skip ? (skipped?.firstY ?? 0) : 0);
-    if (reach(k) < goal) {
-      this.lbX = costX(k) + (goal - reach(k));
-      this.lbY = costY(k);
+    // reach(t) = prefixUnit[t] less the skipped unit once t is past it; non-decreasing in t, and
+    // never first reaches the goal at t = skip.
+    if ((prefixUnit[k] as number) - sw < goal) {
+      this.lbX = (prefixX[k] as number) - (prefixX[j] as number) - (skipped?.firstX ?? 0) + (goal - (prefixUnit[k] as number) + sw);
+      this.lbY = (prefixY[k] as number) - (prefixY[j] as number) - (skipped?.firstY ?? 0);
       return -1;
     }
-    // reach(t + 1) is non-decreasing in t, and never first reaches the goal at t = skip.
     let low = j;
     let high = k - 1;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (reach(mid + 1) >= goal) high = mid;
+      if ((prefixUnit[mid + 1] as number) - (mid + 1 > skip ? sw : 0) >= goal) high = mid;
       else low = mid + 1;
     }
-    this.lbX = costX(low);
-    this.lbY = costY(low);
-    this.fraction(items[low] as CashItem, goal - reach(low));
+    const past = low > skip && skipped !== null;
+    this.lbX = (prefixX[low] as number) - (prefixX[j] as number) - (past ? skipped.firstX : 0);
+    this.lbY = (prefixY[low] as number) - (prefixY[j] as number) - (past ? skipped.firstY : 0);
+    this.fraction(items[low] as CashItem, goal - (prefixUnit[low] as number) + (past ? sw : 0));
     return low;
   }
 
