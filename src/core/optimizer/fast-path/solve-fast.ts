@@ -8,7 +8,8 @@ import type { ScaledProblem } from '../problem.js';
 import { cashShortReason } from '../reasons.js';
 import type { ScaledOutcome } from '../scaled-outcome.js';
 import { cashItems } from './cash-items.js';
-import { searchCashCut, type SearchLimits } from './cash-search.js';
+import { searchCashCut } from './cash-cut.js';
+import type { SearchLimits } from './cash-search.js';
 import { pairToBigInt, type CostScale } from './cost.js';
 import { costX, costY, type UnitPosition } from './positions.js';
 
