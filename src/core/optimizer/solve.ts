@@ -3,7 +3,7 @@
  * and report. Synchronous and deterministic; the deadline is cooperative (checked inside the
  * searches), hard termination belongs to the solver pool around it.
  */
-import { scaledText } from '../money/decimal.js';
+import { scaledText } from '../money/fixed-point.js';
 import { solveFast } from './fast-path/fast-path.js';
 import type { SearchLimits } from './fast-path/cash-search.js';
 import { solveGeneral } from './general-path/solve-general.js';
