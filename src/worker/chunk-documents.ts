@@ -17,8 +17,9 @@ export interface ChunkContext {
 
 /** The portfolio as it stands, for results that did not solve (so people still see the drift before). */
 function unchanged(problem: ProblemInput): StoredRebalance | null {
+  // Every security of the problem: the model's (unheld ones at 0) and the holdings.
   const quantities: Record<string, number> = {};
-  for (const id of Object.keys(problem.prices)) quantities[id] = 0;
+  for (const p of problem.positions) quantities[p.securityId] = 0;
   for (const h of problem.holdings) quantities[h.securityId] = h.quantity;
   try {
     return storedRebalance(deriveRebalance(problem, { status: 'optimal', path: 'fast', quantities, objective: null, reason: null, solveMs: 0 }));
