@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   await waitFor(async () => (await fetch(`http://127.0.0.1:${workerPort}/health/ready`)).ok, 'worker');
   // The worker's CPU from here to the run's end is the run's (start-up and module loading excluded).
   const workerCpuBefore = cpuSeconds(worker.pid);
+  const loopCpuBefore = cpuSeconds(worker.pid, true);
 
   const submitted = Date.now();
   const created = (await (await fetch(`${base}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ all: true }) })).json()) as { run_id: string; total: number };
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   const elapsedS = (Date.now() - submitted) / 1000;
   process.stderr.write('\n');
   const workerCpu = (cpuSeconds(worker.pid) ?? Number.NaN) - (workerCpuBefore ?? Number.NaN);
+  const loopCpu = (cpuSeconds(worker.pid, true) ?? Number.NaN) - (loopCpuBefore ?? Number.NaN);
   const orders = await db.collection('orders').estimatedDocumentCount();
   const rss = { api: peakRssMb(api.pid), worker: peakRssMb(worker.pid) };
   seeded = Date.now();
@@ -80,8 +82,9 @@ async function main(): Promise<void> {
   console.log(`elapsed ${elapsedS.toFixed(1)} s (submit → final) | ${rate.toFixed(0)} portfolios/s | ${orders} orders, ${(orders / elapsedS).toFixed(0)} orders/s`);
   console.log(`chunks ${chunkLogs.length}: p50 ${percentile(durations, 50).toFixed(0)} ms, p99 ${percentile(durations, 99).toFixed(0)} ms`);
   console.log(`time in chunks: market-data load ${share('load_ms')}, solve (pool) ${share('solve_ms')}, MongoDB writes ${share('write_ms')}`);
-  const perPortfolioUs = (workerCpu * 1e6) / Math.max(created.total, 1);
-  console.log(`worker CPU (process incl. solver threads, submit → final): ${workerCpu.toFixed(2)} s → ${perPortfolioUs.toFixed(0)} µs per portfolio of ${positions} positions; solve (pool) wall per portfolio ${((sum('solve_ms') * 1000) / Math.max(created.total, 1)).toFixed(0)} µs`);
+  const perPortfolio = (seconds: number) => `${((seconds * 1e6) / Math.max(created.total, 1)).toFixed(0)} µs`;
+  console.log(`worker CPU (process incl. solver threads, submit → final): ${workerCpu.toFixed(2)} s → ${perPortfolio(workerCpu)} per portfolio of ${positions} positions`);
+  console.log(`  of which event-loop thread ${perPortfolio(loopCpu)}, other threads (solver threads, GC helpers) ${perPortfolio(workerCpu - loopCpu)}; solve + documents wall per portfolio ${((sum('solve_ms') * 1000) / Math.max(created.total, 1)).toFixed(0)} µs`);
   console.log(`peak RSS: api ${rss.api} MB, worker ${rss.worker} MB (the worker's figure includes its solver threads)`);
 
   const noop = await noopCeiling(Math.min(Number(args['noop-jobs']), Math.max(portfolios, 1000)));
