@@ -20,6 +20,23 @@ export function peakRssMb(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * CPU seconds a process has used so far, all its threads included (Linux `/proc/<pid>/stat`
+ * utime + stime, in clock ticks of 1/100 s), or with `mainThreadOnly` its main thread's (the
+ * event loop), or null when it cannot be read.
+ */
+export function cpuSeconds(pid: number | undefined, mainThreadOnly = false): number | null {
+  if (!pid) return null;
+  try {
+    const path = mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {

@@ -11,7 +11,7 @@ import { HOLDINGS_COLLECTION, HoldingsRepository } from '../src/store/holdings-r
 import { WORKER_NODE_FLAGS } from '../src/worker/worker-settings.js';
 import { parseArgs } from 'node:util';
 import { seedBook } from '../test/integration/pipeline/support/book.js';
-import { freePort, peakRssMb, percentile, startFerret, startNode, waitFor } from './pipeline-support.js';
+import { cpuSeconds, freePort, peakRssMb, percentile, startFerret, startNode, waitFor } from './pipeline-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,11 +43,16 @@ async function main(): Promise<void> {
   const env = { MONGODB_URL: mongoUrl, DATABASE_NAME: dbName, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'debug' };
   const api = startNode('api/main.js', { ...env, PORT: String(port), LOG_LEVEL: 'warn' });
   const chunkLogs: { load_ms: number; solve_ms: number; write_ms: number; duration_ms: number }[] = [];
-  const worker = startNode('worker/main.js', { ...env, WORKER_HTTP_PORT: String(await freePort()) }, (line) => {
+  const workerPort = await freePort();
+  const worker = startNode('worker/main.js', { ...env, WORKER_HTTP_PORT: String(workerPort) }, (line) => {
     if (line.includes('"chunk done"')) chunkLogs.push(JSON.parse(line));
   }, WORKER_NODE_FLAGS);
   const base = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${base}/health/live`)).ok, 'API');
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${workerPort}/health/ready`)).ok, 'worker');
+  // The worker's CPU from here to the run's end is the run's (start-up and module loading excluded).
+  const workerCpuBefore = cpuSeconds(worker.pid);
+  const loopCpuBefore = cpuSeconds(worker.pid, true);
 
   const submitted = Date.now();
   const created = (await (await fetch(`${base}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ all: true }) })).json()) as { run_id: string; total: number };
@@ -60,6 +65,8 @@ async function main(): Promise<void> {
   }
   const elapsedS = (Date.now() - submitted) / 1000;
   process.stderr.write('\n');
+  const workerCpu = (cpuSeconds(worker.pid) ?? Number.NaN) - (workerCpuBefore ?? Number.NaN);
+  const loopCpu = (cpuSeconds(worker.pid, true) ?? Number.NaN) - (loopCpuBefore ?? Number.NaN);
   const orders = await db.collection('orders').estimatedDocumentCount();
   const rss = { api: peakRssMb(api.pid), worker: peakRssMb(worker.pid) };
   seeded = Date.now();
@@ -75,6 +82,9 @@ async function main(): Promise<void> {
   console.log(`elapsed ${elapsedS.toFixed(1)} s (submit → final) | ${rate.toFixed(0)} portfolios/s | ${orders} orders, ${(orders / elapsedS).toFixed(0)} orders/s`);
   console.log(`chunks ${chunkLogs.length}: p50 ${percentile(durations, 50).toFixed(0)} ms, p99 ${percentile(durations, 99).toFixed(0)} ms`);
   console.log(`time in chunks: market-data load ${share('load_ms')}, solve (pool) ${share('solve_ms')}, MongoDB writes ${share('write_ms')}`);
+  const perPortfolio = (seconds: number) => `${((seconds * 1e6) / Math.max(created.total, 1)).toFixed(0)} µs`;
+  console.log(`worker CPU (process incl. solver threads, submit → final): ${workerCpu.toFixed(2)} s → ${perPortfolio(workerCpu)} per portfolio of ${positions} positions`);
+  console.log(`  of which event-loop thread ${perPortfolio(loopCpu)}, other threads (solver threads, GC helpers) ${perPortfolio(workerCpu - loopCpu)}; solve + documents wall per portfolio ${((sum('solve_ms') * 1000) / Math.max(created.total, 1)).toFixed(0)} µs`);
   console.log(`peak RSS: api ${rss.api} MB, worker ${rss.worker} MB (the worker's figure includes its solver threads)`);
 
   const noop = await noopCeiling(Math.min(Number(args['noop-jobs']), Math.max(portfolios, 1000)));

@@ -1,3 +1,4 @@
+import type { RebalanceOutcome } from '../core/optimizer/index.js';
 import type { ProblemInput } from '../core/optimizer/types.js';
 import type { BatchItem } from './protocol.js';
 import { invalidResult } from './results.js';
@@ -33,7 +34,7 @@ function collector(count: number, resolve: (results: PoolResult[]) => void): Bat
   };
 }
 
-class ThreadPool implements SolverPool {
+class ThreadPool implements SolverPool<unknown> {
   private readonly slots: ThreadSlot[];
   private readonly queue: Batch[] = [];
   private closing: Promise<void> | null = null;
@@ -129,8 +130,9 @@ class ThreadPool implements SolverPool {
  * at it, and a thread still busy shortly after is terminated, its problem answered as `timeout`,
  * and the rest of its batch carried on by a fresh thread.
  */
-export function createSolverPool(options: SolverPoolOptions): SolverPool {
+export function createSolverPool<D = RebalanceOutcome>(options: SolverPoolOptions): SolverPool<D> {
   if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError('solver pool size must be a whole number ≥ 1');
   if (!validDeadline(options.defaultDeadlineMs)) throw new RangeError('defaultDeadlineMs must be a positive number of milliseconds');
-  return new ThreadPool(options);
+  // What `rebalance` holds is up to the solver module the threads load, which no type can see.
+  return new ThreadPool(options) as SolverPool<unknown> as SolverPool<D>;
 }

@@ -1,14 +1,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RebalanceOutcome } from '../core/optimizer/index.js';
 import type { ProblemInput, SolveResult } from '../core/optimizer/types.js';
 import { Progress, type BatchItem, type BatchMessage, type ResultsMessage, type ThreadData } from './protocol.js';
 import { deadlineReason, failedResult, invalidResult } from './results.js';
 import type { PoolResult } from './types.js';
 
-/** What the thread needs from the solver module (the optimizer, or a test stub). */
+/**
+ * What the thread needs from the solver module (the optimizer, the worker's storage-ready
+ * wrapper of it, or a test stub). With `derive`, `solveAndDerive` is preferred: it reads the
+ * input once; `deriveRebalance` after `solve` reads it twice.
+ */
 interface SolverModule {
   solve(input: ProblemInput, opts?: { deadlineAt?: number }): SolveResult;
-  deriveRebalance?(input: ProblemInput, result: SolveResult): RebalanceOutcome;
+  solveAndDerive?(input: ProblemInput, opts?: { deadlineAt?: number }): SolveResult & { rebalance?: unknown };
+  deriveRebalance?(input: ProblemInput, result: SolveResult): unknown;
 }
 
 // Answers are sent at least this often, so a long batch still streams and a hard kill loses little finished work.
@@ -23,18 +27,24 @@ function isInvalidInput(error: unknown): error is Error & { field?: string } {
   return error instanceof Error && (error as { code?: unknown }).code === 'INVALID_INPUT';
 }
 
+function solveAndDerive(input: ProblemInput, deadlineAt: number, derive: boolean): PoolResult {
+  if (derive && solver.solveAndDerive) return solver.solveAndDerive(input, { deadlineAt }) as PoolResult;
+  const result = solver.solve(input, { deadlineAt });
+  if (!derive || result.status !== 'optimal') return result;
+  if (!solver.deriveRebalance) return failedResult('solver module has no deriveRebalance', result.solveMs);
+  return { ...result, rebalance: solver.deriveRebalance(input, result) } as PoolResult;
+}
+
 function solveOne(item: BatchItem, derive: boolean): PoolResult {
-  const startedAt = Date.now();
-  const deadlineAt = startedAt + item.deadlineMs;
+  const started = performance.now();
+  const deadlineAt = Date.now() + item.deadlineMs;
   try {
-    const result = solver.solve(item.input, { deadlineAt });
+    const result = solveAndDerive(item.input, deadlineAt, derive);
     // Same wording whether the solver noticed the deadline itself or the pool had to stop it.
     if (result.status === 'timeout' && Date.now() >= deadlineAt) return { ...result, reason: deadlineReason(item.deadlineMs) };
-    if (!derive || result.status !== 'optimal') return result;
-    if (!solver.deriveRebalance) return failedResult('solver module has no deriveRebalance', result.solveMs);
-    return { ...result, rebalance: solver.deriveRebalance(item.input, result) };
+    return result;
   } catch (error) {
-    const solveMs = Date.now() - startedAt;
+    const solveMs = performance.now() - started;
     if (isInvalidInput(error)) return invalidResult(error.message, error.field ?? null, solveMs);
     return failedResult(`solver error: ${error instanceof Error ? error.message : String(error)}`, solveMs);
   }

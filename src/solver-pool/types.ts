@@ -37,10 +37,13 @@ export interface FailedResult {
   solveMs: number;
 }
 
-/** A solver answer; with `derive`, optimal ones also carry their trades and position detail. */
-export interface SolvedResult extends SolveResult {
+/**
+ * A solver answer; with `derive`, optimal ones also carry their trades and position detail:
+ * `D` is what the solver module derives (the optimizer's {@link RebalanceOutcome} by default).
+ */
+export interface SolvedResult<D = RebalanceOutcome> extends SolveResult {
   /** `deriveRebalance(input, result)`, computed on the solver thread; only with `derive` and `status: 'optimal'`. */
-  rebalance?: RebalanceOutcome;
+  rebalance?: D;
 }
 
 /**
@@ -48,7 +51,7 @@ export interface SolvedResult extends SolveResult {
  * can read `status`/`reason`/`solveMs` without narrowing; narrowing on `status: 'optimal'`
  * gives a plain {@link SolveResult} for `deriveRebalance`.
  */
-export type PoolResult = SolvedResult | TimeoutResult | InvalidResult | FailedResult;
+export type PoolResult<D = RebalanceOutcome> = SolvedResult<D> | TimeoutResult | InvalidResult | FailedResult;
 
 /** Every status a pool answer can have. */
 export type PoolStatus = PoolResult['status'];
@@ -62,7 +65,9 @@ export interface SolverPoolOptions {
   /** Thread restarts and crashes are logged at `warn`. */
   logger?: Logger;
   /**
-   * Module the threads load `solve` from. Tests point it at a stub that can crash or spin.
+   * Module the threads load `solve` (and `solveAndDerive` or `deriveRebalance`) from. Tests point
+   * it at a stub that can crash or spin; the worker at a wrapper that derives storage-ready text,
+   * so what crosses back from the thread is a few strings rather than nested objects.
    * @defaultValue the optimizer (`src/core/optimizer/index`)
    */
   solverModule?: URL;
@@ -91,14 +96,14 @@ export interface SolverPoolStatus {
 }
 
 /** Deadline-bounded solving on worker threads, so a CPU-bound solve never blocks the caller's event loop. */
-export interface SolverPool {
+export interface SolverPool<D = RebalanceOutcome> {
   /** Solves one problem. Resolves with a typed result; rejects only when the pool is closed. */
-  solve(input: ProblemInput, deadlineMs?: number, options?: SolveManyOptions): Promise<PoolResult>;
+  solve(input: ProblemInput, deadlineMs?: number, options?: SolveManyOptions): Promise<PoolResult<D>>;
   /**
    * Solves many problems, answered in input order. Inputs travel in a few batches (at most one
    * per thread), not one message per problem.
    */
-  solveMany(inputs: readonly ProblemInput[], deadlineMs?: number, options?: SolveManyOptions): Promise<PoolResult[]>;
+  solveMany(inputs: readonly ProblemInput[], deadlineMs?: number, options?: SolveManyOptions): Promise<PoolResult<D>[]>;
   status(): SolverPoolStatus;
   /** Finishes the work already submitted, then stops every thread. Later calls reject. */
   close(): Promise<void>;

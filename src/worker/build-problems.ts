@@ -1,4 +1,4 @@
-import type { ProblemInput, SolveOptions } from '../core/optimizer/types.js';
+import type { PositionInput, ProblemInput, SolveOptions } from '../core/optimizer/types.js';
 import type { PortfolioSnapshot } from '../market-data/types.js';
 import type { RunItem } from '../queue/index.js';
 import type { RunModelDocument } from '../store/run-documents.js';
@@ -28,6 +28,10 @@ export function securitiesOf(models: Iterable<RunModelDocument>, portfolios: Ite
  * One problem per item from the run's model snapshot, the portfolio's holdings and cash, the
  * prices and the run options. A security without a price makes that portfolio unsolvable
  * (recorded as failed with the security named), never silently left out of the problem.
+ *
+ * Problems of one model share one positions list, and all share one price table (the optimizer
+ * reads only the prices it needs): a batch posted to a solver thread is cloned with each shared
+ * object written once, so per portfolio only its cash and holdings cross the thread boundary.
  */
 export function buildProblems(
   items: readonly RunItem[],
@@ -38,6 +42,8 @@ export function buildProblems(
 ): { solvable: Solvable[]; unsolvable: Unsolvable[] } {
   const solvable: Solvable[] = [];
   const unsolvable: Unsolvable[] = [];
+  const sharedPrices = Object.fromEntries(prices);
+  const positionsOf = new Map<string, PositionInput[]>();
   for (const item of items) {
     const model = models.get(item.modelId);
     if (!model) {
@@ -47,20 +53,19 @@ export function buildProblems(
     const portfolio = portfolios.get(item.portfolioId) ?? { portfolioId: item.portfolioId, cash: '0', holdings: [] };
     const held = portfolio.holdings.filter((h) => h.quantity > 0);
     const needed = new Set([...model.positions.map((p) => p.security_id), ...held.map((h) => h.securityId)]);
-    const problemPrices: Record<string, string> = {};
     const missing: string[] = [];
-    for (const id of needed) {
-      const price = prices.get(id);
-      if (price === undefined) missing.push(id);
-      else problemPrices[id] = price;
-    }
+    for (const id of needed) if (!prices.has(id)) missing.push(id);
     if (missing.length > 0) {
       const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
       unsolvable.push({ item, code: 'MISSING_PRICE', reason: `no price for security ${missing.slice(0, 3).join(', ')}${more}` });
       continue;
     }
-    const positions = model.positions.map((p) => ({ securityId: p.security_id, target: p.target, lowDrift: p.low_drift, highDrift: p.high_drift }));
-    solvable.push({ item, problem: { cash: portfolio.cash, holdings: held, prices: problemPrices, positions, options } });
+    let positions = positionsOf.get(item.modelId);
+    if (!positions) {
+      positions = model.positions.map((p) => ({ securityId: p.security_id, target: p.target, lowDrift: p.low_drift, highDrift: p.high_drift }));
+      positionsOf.set(item.modelId, positions);
+    }
+    solvable.push({ item, problem: { cash: portfolio.cash, holdings: held, prices: sharedPrices, positions, options } });
   }
   return { solvable, unsolvable };
 }

@@ -1,10 +1,11 @@
-import { deriveRebalance, type RebalanceOutcome } from '../core/optimizer/index.js';
+import { deriveRebalance } from '../core/optimizer/index.js';
 import type { ProblemInput } from '../core/optimizer/types.js';
 import type { RunItem } from '../queue/index.js';
 import type { PoolResult } from '../solver-pool/index.js';
 import { orderId, type OrderDocument } from '../store/orders-repository.js';
-import { resultId, type ResultDocument, type ResultStatus, type StoredPosition } from '../store/results-repository.js';
+import { resultId, type ResultDocument, type ResultStatus } from '../store/results-repository.js';
 import type { RunCounts } from '../store/run-documents.js';
+import { storedRebalance, type StoredRebalance } from './stored-rebalance.js';
 
 /** What a run and a chunk contribute to every document written. */
 export interface ChunkContext {
@@ -14,32 +15,14 @@ export interface ChunkContext {
   now: Date;
 }
 
-function toStoredPositions(outcome: RebalanceOutcome): StoredPosition[] {
-  return outcome.positions.map((p) => ({
-    security_id: p.securityId,
-    price: p.price,
-    original_quantity: p.originalQuantity,
-    adjusted_quantity: p.adjustedQuantity,
-    original_position_market_value: p.originalMarketValue,
-    adjusted_position_market_value: p.adjustedMarketValue,
-    target: p.target,
-    low_drift: p.lowDrift,
-    high_drift: p.highDrift,
-    actual_before: p.originalActual,
-    actual: p.actual,
-    actual_drift: p.actualDrift,
-    transaction_type: p.tradeType,
-    trade_quantity: p.tradeQuantity,
-  }));
-}
-
 /** The portfolio as it stands, for results that did not solve (so people still see the drift before). */
-function unchanged(problem: ProblemInput): RebalanceOutcome | null {
+function unchanged(problem: ProblemInput): StoredRebalance | null {
+  // Every security of the problem: the model's (unheld ones at 0) and the holdings.
   const quantities: Record<string, number> = {};
-  for (const id of Object.keys(problem.prices)) quantities[id] = 0;
+  for (const p of problem.positions) quantities[p.securityId] = 0;
   for (const h of problem.holdings) quantities[h.securityId] = h.quantity;
   try {
-    return deriveRebalance(problem, { status: 'optimal', path: 'fast', quantities, objective: null, reason: null, solveMs: 0 });
+    return storedRebalance(deriveRebalance(problem, { status: 'optimal', path: 'fast', quantities, objective: null, reason: null, solveMs: 0 }));
   } catch {
     return null;
   }
@@ -51,7 +34,7 @@ export function resultDocument(
   item: RunItem,
   status: ResultStatus,
   reason: string | null,
-  outcome: RebalanceOutcome | null,
+  outcome: StoredRebalance | null,
   errorCode: string | null = null,
 ): ResultDocument {
   return {
@@ -66,20 +49,19 @@ export function resultDocument(
     cash_before: outcome?.cashBefore ?? null,
     cash_after: status === 'optimal' ? (outcome?.cashAfter ?? null) : (outcome?.cashBefore ?? null),
     trade_count: status === 'optimal' ? (outcome?.trades.length ?? 0) : 0,
-    positions_json: JSON.stringify(outcome ? toStoredPositions(outcome) : []),
+    positions_json: outcome?.positionsJson ?? '[]',
     created_at: ctx.now,
   };
 }
 
 /** The result and orders of one solved (or unsolved) problem. */
-export function documentsForSolve(ctx: ChunkContext, item: RunItem, problem: ProblemInput, solved: PoolResult): { result: ResultDocument; orders: OrderDocument[] } {
+export function documentsForSolve(ctx: ChunkContext, item: RunItem, problem: ProblemInput, solved: PoolResult<StoredRebalance>): { result: ResultDocument; orders: OrderDocument[] } {
   if (solved.status !== 'optimal') {
     const outcome = solved.status === 'infeasible' || solved.status === 'timeout' ? unchanged(problem) : null;
     const code = solved.status === 'failed' ? 'SOLVER_FAILED' : null;
     return { result: resultDocument(ctx, item, solved.status, solved.reason, outcome, code), orders: [] };
   }
-  const outcome = solved.rebalance ?? deriveRebalance(problem, solved);
-  const prices = new Map(outcome.positions.map((p) => [p.securityId, p.price]));
+  const outcome = solved.rebalance ?? storedRebalance(deriveRebalance(problem, solved));
   const orders = outcome.trades.map((t) => ({
     _id: orderId(ctx.runId, item.modelId, item.portfolioId, t.securityId),
     run_id: ctx.runId,
@@ -88,7 +70,7 @@ export function documentsForSolve(ctx: ChunkContext, item: RunItem, problem: Pro
     security_id: t.securityId,
     transaction_type: t.transactionType,
     quantity: t.quantity,
-    price: prices.get(t.securityId) ?? '0',
+    price: t.price,
     trade_date: ctx.tradeDate,
   }));
   return { result: resultDocument(ctx, item, 'optimal', null, outcome), orders };

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { instrumentMarketData } from '../observability/market-data-metrics.js';
 import { createWorkerMetrics } from '../observability/worker-metrics.js';
 import { REBALANCE_QUEUE, RunMirror, type ChunkJobData, type ChunkJobResult } from '../queue/index.js';
-import { createSolverPool } from '../solver-pool/index.js';
+import { createWorkerSolverPool } from './worker-solver-pool.js';
 import { ensureIndexes } from '../store/indexes.js';
 import { ModelsRepository } from '../store/models-repository.js';
 import { connectMongo, pingMongo } from '../store/mongo.js';
@@ -48,7 +48,7 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
     const mongo = await connectMongo({ url: config.MONGODB_URL, dbName: config.DATABASE_NAME, poolSize: config.CONNECTION_POOL_SIZE, logger });
     closers.push(() => mongo.close());
     await ensureIndexes(mongo.db);
-    const pool = createSolverPool({ size: config.THREAD_POOL_MAX_WORKERS, defaultDeadlineMs: config.OPTIMIZATION_TIMEOUT * 1000, logger });
+    const pool = createWorkerSolverPool({ size: config.THREAD_POOL_MAX_WORKERS, defaultDeadlineMs: config.OPTIMIZATION_TIMEOUT * 1000, logger });
     closers.push(() => pool.close());
     const metrics = createWorkerMetrics();
     const runs = new RunsRepository(mongo.db);

@@ -15,6 +15,7 @@ import type { WorkerMetrics } from '../observability/worker-metrics.js';
 import { buildProblems, securitiesOf } from './build-problems.js';
 import { countStatuses, documentsForSolve, resultDocument, type ChunkContext } from './chunk-documents.js';
 import type { RunModelCache } from './run-model-cache.js';
+import type { StoredRebalance } from './stored-rebalance.js';
 
 /** What processing a chunk needs; built once by the worker's composition root. */
 export interface ChunkProcessorDeps {
@@ -27,7 +28,8 @@ export interface ChunkProcessorDeps {
   models: Pick<ModelsRepository, 'setLastRebalanceDate'>;
   modelCache: RunModelCache;
   marketData: MarketDataSource;
-  pool: SolverPool;
+  /** Loads `solver-module.ts`, so optimal answers arrive in their stored form. */
+  pool: SolverPool<StoredRebalance>;
   /** Per-portfolio solve deadline (`OPTIMIZATION_TIMEOUT` × 1000). */
   deadlineMs: number;
   logger: Logger;

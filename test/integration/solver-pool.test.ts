@@ -3,6 +3,7 @@ import { deriveRebalance, solve } from '../../src/core/optimizer/index.js';
 import type { ProblemInput } from '../../src/core/optimizer/types.js';
 import { createSolverPool, type PoolResult, type SolverPool } from '../../src/solver-pool/index.js';
 import { hardInstance } from '../support/oracle/hard-instance.js';
+import { generalPathSolverModule } from './solver-pool/general-path-solver.js';
 import { randomProblem } from './solver-pool/random-problems.js';
 
 /** What must match between the pool and a direct call: everything but the wall time. */
@@ -53,28 +54,6 @@ describe('solver pool (real optimizer)', () => {
     expect(results.map(comparable)).toEqual(inputs.map((input) => comparable(solve(input))));
   });
 
-  it('when the hard general-path instance has a 50 ms deadline, then it times out within 250 ms and the next solve succeeds', async () => {
-    const started = performance.now();
-    const result = await pool.solve(hardInstance, 50);
-    const elapsed = performance.now() - started;
-    expect(result.status).toBe('timeout');
-    expect(result.reason).toBe('no feasible solution within 0.05 s');
-    expect(elapsed).toBeLessThan(250);
-    const next = await pool.solve(easyProblem());
-    expect(comparable(next)).toEqual(comparable(solve(easyProblem())));
-    expect(next.status).toBe('optimal');
-  });
-
-  it('when the 3rd of 5 problems in a batch times out, then the other 4 are answered', async () => {
-    const inputs = [1, 2, 3, 4, 5].map((i) => randomProblem(9000 + i));
-    inputs[2] = { ...hardInstance, options: { ...hardInstance.options, deadlineMs: 50 } };
-    const results = await pool.solveMany(inputs);
-    expect(results.map((r) => r.status)[2]).toBe('timeout');
-    for (const i of [0, 1, 3, 4]) {
-      expect(comparable(results[i] as PoolResult)).toEqual(comparable(solve(inputs[i] as ProblemInput)));
-    }
-  });
-
   it('when the input is bad, then the answer is a typed invalid result with the message and the field', async () => {
     const input = easyProblem();
     const bad: ProblemInput = { ...input, holdings: [{ securityId: 'X'.repeat(24), quantity: -3 }] };
@@ -83,3 +62,40 @@ describe('solver pool (real optimizer)', () => {
     expect(result.reason).toMatch(/quantity/);
   });
 });
+
+describe('solver pool deadlines (real optimizer, general path forced)', () => {
+  let pool: SolverPool;
+  const general = (input: ProblemInput) => comparable(solve(input, { path: 'general' }));
+
+  beforeAll(async () => {
+    pool = createSolverPool({ size: 2, defaultDeadlineMs: 30_000, solverModule: generalPathSolverModule });
+    await pool.solveMany(Array.from({ length: 8 }, () => easyProblem()));
+  });
+
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  it('when the hard instance has a 50 ms deadline, then it times out within 250 ms and the next solve succeeds', async () => {
+    const started = performance.now();
+    const result = await pool.solve(hardInstance, 50);
+    const elapsed = performance.now() - started;
+    expect(result.status).toBe('timeout');
+    expect(result.reason).toBe('no feasible solution within 0.05 s');
+    expect(elapsed).toBeLessThan(250);
+    const next = await pool.solve(easyProblem());
+    expect(next.status).toBe('optimal');
+    expect(comparable(next)).toEqual(general(easyProblem()));
+  });
+
+  it('when the 3rd of 5 problems in a batch times out, then the other 4 are answered', async () => {
+    const inputs = [1, 2, 3, 4, 5].map((i) => randomProblem(9000 + i));
+    inputs[2] = { ...hardInstance, options: { ...hardInstance.options, deadlineMs: 50 } };
+    const results = await pool.solveMany(inputs);
+    expect(results.map((r) => r.status)[2]).toBe('timeout');
+    for (const i of [0, 1, 3, 4]) {
+      expect(comparable(results[i] as PoolResult)).toEqual(general(inputs[i] as ProblemInput));
+    }
+  });
+});
+

@@ -7,8 +7,8 @@ export type {
   SolveResult,
   SolveStatus,
 } from './types.js';
-export { solve, solveScaled, type SolveCallOptions } from './solve.js';
-export { deriveRebalance, type PositionOutcome, type RebalanceOutcome, type TradeOrder } from './derive.js';
+export { solve, solveAndDerive, solveScaled, type SolveCallOptions } from './solve.js';
+export { deriveRebalance, deriveScaled, type PositionOutcome, type RebalanceOutcome, type TradeOrder } from './derive.js';
 export { buildProblem, type ScaledProblem, type ScaledSecurity } from './problem.js';
 export type { ScaledOutcome } from './scaled-outcome.js';
 export { verifyQuantities, type Verification } from './verify.js';

@@ -3,11 +3,12 @@
  * and report. Synchronous and deterministic; the deadline is cooperative (checked inside the
  * searches), hard termination belongs to the solver pool around it.
  */
-import { scaledText } from '../money/decimal.js';
+import { scaledText } from '../money/fixed-point.js';
 import { solveFast } from './fast-path/fast-path.js';
 import type { SearchLimits } from './fast-path/cash-search.js';
 import { solveGeneral } from './general-path/solve-general.js';
-import { buildProblem, type ScaledProblem } from './problem.js';
+import { deriveScaled, type RebalanceOutcome } from './derive.js';
+import { buildProblem, type ScaledProblem, type ScaledSecurity } from './problem.js';
 import type { ScaledOutcome } from './scaled-outcome.js';
 import type { ProblemInput, SolvePath, SolveResult } from './types.js';
 
@@ -47,20 +48,41 @@ export function solveScaled(
   return { outcome: fast, path: 'fast' };
 }
 
-/** Solves one portfolio's rebalancing problem exactly; throws InvalidInput on bad input. */
-export function solve(input: ProblemInput, options: SolveCallOptions = {}): SolveResult {
-  const now = options.now ?? Date.now;
-  const started = now();
+/** A solve's result and, when optimal, the problem and quantities in problem order to derive from. */
+interface Solved {
+  result: SolveResult;
+  problem: ScaledProblem;
+  quantities: number[] | null;
+}
+
+function solveOnce(input: ProblemInput, options: SolveCallOptions): Solved {
+  // Monotonic, to the microsecond: the wall clock (Date.now) moves in whole milliseconds and can step.
+  const started = performance.now();
   const problem = buildProblem(input);
-  const { outcome, path } = solveScaled(problem, { ...options, now });
-  const solveMs = now() - started;
+  const { outcome, path } = solveScaled(problem, options);
+  const solveMs = performance.now() - started;
   if (outcome.status !== 'optimal') {
-    return { status: outcome.status, path, quantities: {}, objective: null, reason: outcome.reason, solveMs };
+    const result: SolveResult = { status: outcome.status, path, quantities: {}, objective: null, reason: outcome.reason, solveMs };
+    return { result, problem, quantities: null };
   }
   const quantities: Record<string, number> = {};
-  problem.securities.forEach((security, i) => {
-    quantities[security.id] = outcome.quantities[i] as number;
-  });
+  const securities = problem.securities;
+  for (let i = 0; i < securities.length; i++) quantities[(securities[i] as ScaledSecurity).id] = outcome.quantities[i] as number;
   const objective = scaledText(outcome.objective, problem.weightPlaces + problem.moneyPlaces);
-  return { status: 'optimal', path, quantities, objective, reason: null, solveMs };
+  return { result: { status: 'optimal', path, quantities, objective, reason: null, solveMs }, problem, quantities: outcome.quantities };
+}
+
+/** Solves one portfolio's rebalancing problem exactly; throws InvalidInput on bad input. */
+export function solve(input: ProblemInput, options: SolveCallOptions = {}): SolveResult {
+  return solveOnce(input, options).result;
+}
+
+/**
+ * {@link solve}, and for an optimal result also its trades and position detail, derived from the
+ * problem the solve already read (what `deriveRebalance(input, solve(input))` gives, at the cost
+ * of one read of the input instead of two).
+ */
+export function solveAndDerive(input: ProblemInput, options: SolveCallOptions = {}): SolveResult & { rebalance?: RebalanceOutcome } {
+  const { result, problem, quantities } = solveOnce(input, options);
+  return quantities === null ? result : { ...result, rebalance: deriveScaled(problem, quantities) };
 }

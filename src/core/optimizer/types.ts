@@ -67,6 +67,6 @@ export interface SolveResult {
   objective: string | null;
   /** Why the problem is infeasible or unproven; null when optimal. */
   reason: string | null;
-  /** Wall time spent solving, milliseconds. */
+  /** Time spent reading, validating and solving, milliseconds from a monotonic clock (fractional: µs resolution). */
   solveMs: number;
 }

@@ -4,7 +4,7 @@ import { UpstreamUnavailable } from '../../../src/errors/index.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { Redis } from 'ioredis';
 import { RunMirror, chunkJobId, createRebalanceQueue, type ChunkJobData } from '../../../src/queue/index.js';
-import { createSolverPool, type SolverPool } from '../../../src/solver-pool/index.js';
+import type { SolverPool } from '../../../src/solver-pool/index.js';
 import { HoldingsRepository } from '../../../src/store/holdings-repository.js';
 import { ModelsRepository } from '../../../src/store/models-repository.js';
 import { ORDERS_COLLECTION, OrdersRepository } from '../../../src/store/orders-repository.js';
@@ -16,6 +16,8 @@ import { SnapshotMarketData } from '../../../src/market-data/snapshot-source.js'
 import type { MarketDataSource } from '../../../src/market-data/types.js';
 import { processChunk, type ChunkProcessorDeps } from '../../../src/worker/process-chunk.js';
 import { RunModelCache } from '../../../src/worker/run-model-cache.js';
+import type { StoredRebalance } from '../../../src/worker/stored-rebalance.js';
+import { createWorkerSolverPool } from '../../../src/worker/worker-solver-pool.js';
 import { redisUrl } from '../../support/redis.js';
 import { seedBook, type Book } from './support/book.js';
 import { runToCompletion, startPipeline, waitFinal, type Pipeline } from './support/harness.js';
@@ -23,13 +25,13 @@ import { runToCompletion, startPipeline, waitFinal, type Pipeline } from './supp
 describe('idempotent submits and deliveries, cancel, and upstream outages', () => {
   let p: Pipeline;
   let book: Book;
-  let pool: SolverPool;
+  let pool: SolverPool<StoredRebalance>;
   let redis: Redis;
 
   beforeAll(async () => {
     p = await startPipeline('idem');
     book = await seedBook(p.t.db, { models: 2, portfoliosPerModel: 150, positionsPerModel: 10, seed: 7 });
-    pool = createSolverPool({ size: 1, defaultDeadlineMs: 5_000 });
+    pool = createWorkerSolverPool({ size: 1, defaultDeadlineMs: 5_000 });
     redis = new Redis(redisUrl);
   }, 60_000);
   afterAll(async () => {

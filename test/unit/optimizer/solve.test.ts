@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidInput } from '../../../src/errors/index.js';
-import { deriveRebalance, solve, type ProblemInput } from '../../../src/core/optimizer/index.js';
+import { deriveRebalance, solve, solveAndDerive, type ProblemInput } from '../../../src/core/optimizer/index.js';
 import { hardInstance } from '../../support/oracle/hard-instance.js';
 
 const base: ProblemInput = {
@@ -83,9 +83,10 @@ describe('solve', () => {
     expect(result).toMatchObject({ status: 'optimal', path: 'general', objective: '232.78' });
   });
 
-  it('when the deadline is 50 ms on a hard problem, then the solve stops quickly and reports timeout', () => {
+  it('when the deadline is 50 ms on a problem hard for the general path, then the solve stops quickly and reports timeout', () => {
     const started = Date.now();
-    const result = solve(hardInstance, { deadlineAt: started + 50 });
+    // The general path, forced: the frozen instance stays hard there whatever the fast path learns.
+    const result = solve(hardInstance, { deadlineAt: started + 50, path: 'general' });
     expect(result.status).toBe('timeout');
     expect(result.objective).toBeNull();
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -104,6 +105,23 @@ describe('solve', () => {
     [{ ...base, options: { cashReserve: 'x' } }, 'options.cash_reserve'],
   ])('when the input breaks a rule (%#), then InvalidInput names the field', (input, field) => {
     expect(fieldOf(input as ProblemInput)).toBe(field);
+  });
+});
+
+describe('solve timing and solveAndDerive', () => {
+  it('when a problem is solved, then solveMs comes from a monotonic clock at sub-millisecond resolution', () => {
+    const result = solve(base);
+    expect(result.solveMs).toBeGreaterThan(0);
+    // Date.now differences were whole milliseconds (0 for almost every solve).
+    expect(Number.isInteger(result.solveMs)).toBe(false);
+  });
+
+  it('when solving and deriving in one call, then it gives what solve and deriveRebalance give', () => {
+    const { rebalance, solveMs: _ms, ...result } = solveAndDerive(base);
+    const { solveMs: _ms2, ...expected } = solve(base);
+    expect(result).toEqual(expected);
+    expect(rebalance).toEqual(deriveRebalance(base, solve(base)));
+    expect(solveAndDerive({ ...base, options: { cashReserve: '9000' } }).rebalance).toBeUndefined();
   });
 });
 
