@@ -72,10 +72,15 @@ export function apiTarget(url: string | undefined, env: NodeJS.ProcessEnv, apiKe
 
 /** `fetch failed` says nothing; its cause says what happened (`connect ECONNREFUSED 127.0.0.1:8080`). */
 export function networkReason(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  if (cause instanceof Error) return cause.message || String((cause as { code?: unknown }).code ?? cause.name);
-  return error instanceof Error ? error.message : String(error);
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  // Duck-typed: errors from another realm (a test VM) are not `instanceof Error` here.
+  const cause = (error as { cause?: { message?: unknown; code?: unknown } } | null)?.cause;
+  if (cause && typeof cause === 'object') {
+    const text = typeof cause.message === 'string' && cause.message !== '' ? cause.message : String(cause.code ?? 'unknown network error');
+    return text;
+  }
+  return (error as { message?: unknown } | null)?.message ? String((error as { message: unknown }).message) : String(error);
 }
 
 export async function apiCall<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
