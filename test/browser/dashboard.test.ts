@@ -47,7 +47,9 @@ describe('the run view for people, in headless Chromium', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
+      // The page probes the read contract's endpoints (`/runs/{id}/summary`, `/orders`, `status=not_optimal`)
+      // and falls back on a server without them; Chromium logs those 404/400 answers as errors.
+      if (msg.type() === 'error' && !/Failed to load resource: .* (404|400) /.test(msg.text())) consoleErrors.push(msg.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
   }, 600_000);
