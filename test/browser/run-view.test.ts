@@ -12,8 +12,16 @@ import { runsApiStub, type RunsStubOptions } from './support/runs-api-stub.js';
 const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
 const HOST = 'ogs.test';
 
-/** A page-side check (a string: this file is compiled without the DOM types) that the header shows at least `n` processed. */
-const processedAtLeast = (n: number) => `Number(document.querySelector('[data-testid=processed] .value')?.textContent?.replace(/,/g, '')) >= ${n}`;
+/** Waits until the header shows at least `n` processed (polled from here: the page's CSP forbids eval). */
+async function processedAtLeast(page: Page, n: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await page.locator('[data-testid=processed] .value').textContent();
+    if (Number(text?.replace(/,/g, '')) >= n) return;
+    if (Date.now() > deadline) throw new Error(`processed stayed at ${text}, expected ≥ ${n} within ${timeoutMs} ms`);
+    await page.waitForTimeout(100);
+  }
+}
 
 /** The run view in Chromium against the read contract (stubbed), through a non-loopback name. */
 describe('the run view against the read contract', () => {
@@ -65,7 +73,7 @@ describe('the run view against the read contract', () => {
     await processed.waitFor();
     expect(await page.locator('[data-testid=results-status]').textContent()).toBe('loading…');
     const first = Number((await processed.textContent())!.replace(/,/g, ''));
-    await page.waitForFunction(processedAtLeast(first + 20), undefined, { timeout: 3500 });
+    await processedAtLeast(page, first + 20, 3500);
     expect(await page.locator('[data-testid=results-status]').textContent()).toBe('loading…');
     await page.locator('[data-testid=results] tbody tr[data-portfolio]').first().waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
@@ -105,7 +113,7 @@ describe('the run view against the read contract', () => {
     for (const legend of ['progress-legend', 'breach-legend', 'turnover-legend', 'flow-legend', 'top-legend']) {
       expect(await page.locator(`[data-testid=${legend}] .swatch`).count()).toBeGreaterThan(0);
     }
-    await page.waitForFunction(processedAtLeast(900));
+    await processedAtLeast(page, 900, 30_000);
     await page.screenshot({ path: new URL('run-view-mid-run.png', ARTIFACTS).pathname, fullPage: true });
     await page.locator('h1 [data-status="completed_with_errors"]').waitFor({ timeout: 40_000 });
     await page.waitForTimeout(2500);
