@@ -120,6 +120,7 @@ describe('the run view against the read contract', () => {
     const afterBars = await page.locator('svg[data-testid=breach-chart] rect.bar.after').evaluateAll((els) => els.map((e) => Number(e.getAttribute('height'))));
     expect(afterBars.some((h) => h > 0)).toBe(true);
     await page.screenshot({ path: new URL('run-view-finished.png', ARTIFACTS).pathname, fullPage: true });
+    await page.screenshot({ path: new URL('run-view-finished-top.png', ARTIFACTS).pathname });
     expect(await page.locator('main').textContent()).not.toMatch(/\bnull\b|undefined|NaN/);
     expect(errors).toEqual([]);
     await page.close();

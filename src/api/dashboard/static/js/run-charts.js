@@ -54,7 +54,7 @@ function breachChart(s) {
     legend([[COLOURS.before, 'before rebalancing'], [COLOURS.after, 'after rebalancing']], 'breach-legend'),
     histogram(labels, [{ key: 'before', label: 'before', colour: COLOURS.before, counts: before.counts }, { key: 'after', label: 'after', colour: COLOURS.after, counts: after.counts }],
       { label: 'Portfolios by largest distance outside any band, before and after', testId: 'breach-chart', yLabel: 'portfolios' }),
-    h('p', { class: 'muted' }, '0 = every position inside its band.'),
+    h('p', { class: 'muted' }, 'A portfolio with every position inside its band counts as 0, in the first bucket.'),
   );
 }
 
