@@ -12,6 +12,7 @@ import { removeFootprint, type DemoFootprint } from './demo/cleanup.js';
 import { DemoUsageError, parseDemoArgs, USAGE, type DemoOptions } from './demo/options.js';
 import { ensureFerretDb, ensureRedis, freePort, httpOk, logDir, portOpen, root, startProcess, stopAll, waitFor, type Started } from './demo/processes.js';
 import { generateBook, uploadBook } from './demo/seed.js';
+import { watchRunView } from './demo/watch-run-view.js';
 import { WORKER_NODE_FLAGS } from '../src/worker/worker-settings.js';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
@@ -35,17 +36,18 @@ const infrastructure: Started[] = [];
 /** The API and the workers. */
 const services: Started[] = [];
 let footprint: DemoFootprint | undefined;
-let stopping = false;
+let stopping: Promise<void> | undefined;
 
+/** Stops and cleans up once; a second caller (a signal, then the failure it causes) waits for the first. */
 async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+  stopping ??= (async () => {
     say('\nStopping the processes the demo started…');
     await stopAll(services);
     if (footprint && !options.keep) await removeFootprint(footprint, say);
     else if (footprint) say(`Kept database ${footprint.databaseName} and Redis keys under ${footprint.queuePrefix}: (--keep).`);
     await stopAll(infrastructure);
-  }
+  })();
+  await stopping;
   process.exit(code);
 }
 
@@ -94,12 +96,14 @@ async function seed(target: ApiTarget): Promise<void> {
   say(`Seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
 }
 
-async function bulkRun(target: ApiTarget): Promise<RunJson> {
+async function bulkRun(target: ApiTarget): Promise<{ final: RunJson; watched?: Promise<string> }> {
   const run = await apiCall<RunJson>(target, 'POST', '/api/v1/runs', { all: true });
   say(`Submitted run ${run.run_id} (${run.total} portfolios)`);
   const progress = progressReporter(process.stderr);
+  const following = followRun(target, run.run_id, (r) => progress.update(r));
+  const watched = options.screenshots ? watchRunView(target.url, run.run_id, run.total, following).catch((e: unknown) => `run view watch failed: ${String(e)}\n`) : undefined;
   try {
-    return await followRun(target, run.run_id, (r) => progress.update(r));
+    return { final: await following, watched };
   } finally {
     progress.stop();
   }
@@ -116,9 +120,10 @@ async function main(): Promise<void> {
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const target = await startServices(footprint);
   await seed(target);
-  const final = await bulkRun(target);
-  process.stdout.write(`\n${await runSummary(target, final)}`);
-  process.stdout.write(`  demo wall time ${((Date.now() - t0) / 1000).toFixed(1)} s (start-up, build, seeding and run)\n\n`);
+  const { final, watched } = await bulkRun(target);
+  const wall = `  demo wall time ${((Date.now() - t0) / 1000).toFixed(1)} s (start-up, build, seeding and run)\n`;
+  process.stdout.write(`\n${await runSummary(target, final)}${wall}\n`);
+  if (watched) process.stdout.write(`${await watched}\n`);
   process.stdout.write(
     [`Run view:        ${target.url}/dashboard/#/runs/${final.run_id}`, `Queue dashboard: ${target.url}/admin/queues`, `API docs:        ${target.url}/docs`, ''].join('\n'),
   );

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 export interface DemoOptions {
   exit: boolean;
   keep: boolean;
+  /** Drive the run view in Chromium: screenshots into artifacts/ and the page's request times. */
+  screenshots: boolean;
   portfolios: number;
   workers: number;
   /** The API port; undefined = 8080, or a free port when 8080 is taken. */
@@ -29,6 +31,8 @@ Flags:
   --redis-url URL  Redis to use (default REDIS_URL, else redis://127.0.0.1:6379, started if absent)
   --exit           stop after the summary (CI smoke test)
   --keep           keep the demo's database and Redis keys on exit
+  --screenshots    watch the run view in headless Chromium: artifacts/run-view-mid-run.png and
+                   run-view-finished.png, and how long the page's requests took (p50/p95/max)
   -h, --help       this text
 
 Exit codes: 0 run completed (infeasible portfolios included); 1 the run or a start-up step
@@ -73,6 +77,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): { help: b
         help: { type: 'boolean', short: 'h' },
         exit: { type: 'boolean' },
         keep: { type: 'boolean' },
+        screenshots: { type: 'boolean' },
         portfolios: { type: 'string' },
         workers: { type: 'string' },
         port: { type: 'string' },
@@ -86,6 +91,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): { help: b
   const options: DemoOptions = {
     exit: values.exit === true,
     keep: values.keep === true,
+    screenshots: values.screenshots === true,
     portfolios: intFlag(str('portfolios'), 'portfolios', 1, 200_000, DEFAULT_PORTFOLIOS)!,
     workers: intFlag(str('workers'), 'workers', 1, 16, 2)!,
     port: intFlag(str('port'), 'port', 1, 65_535, undefined),
