@@ -31,8 +31,8 @@ Flags:
   --redis-url URL  Redis to use (default REDIS_URL, else redis://127.0.0.1:6379, started if absent)
   --exit           stop after the summary (CI smoke test)
   --keep           keep the demo's database and Redis keys on exit
-  --screenshots    watch the run view in headless Chromium: artifacts/run-view-mid-run.png and
-                   run-view-finished.png, and how long the page's requests took (p50/p95/max)
+  --screenshots    watch the run view in headless Chromium: artifacts/demo-run-view-mid-run.png and
+                   demo-run-view-finished.png, and how long the page's requests took (p50/p95/max)
   -h, --help       this text
 
 Exit codes: 0 run completed (infeasible portfolios included); 1 the run or a start-up step

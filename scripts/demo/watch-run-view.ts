@@ -1,6 +1,6 @@
 /**
  * `npm run demo -- --screenshots`: drives the real run view in headless Chromium while the demo
- * run progresses. Saves `artifacts/run-view-mid-run.png` and `artifacts/run-view-finished.png`,
+ * run progresses. Saves `artifacts/demo-run-view-mid-run.png` and `artifacts/demo-run-view-finished.png`,
  * pages forward through the portfolio and order tables when the run is over, and reports how
  * long each kind of request the page made took (p50 / p95 / max, as the browser timed them).
  */
@@ -67,16 +67,16 @@ export async function watchRunView(baseUrl: string, runId: string, total: number
     let finished = false;
     void done.finally(() => (finished = true));
     while (!finished && !((await processed(page)) >= total * 0.4)) await page.waitForTimeout(250);
-    await page.screenshot({ path: join(ARTIFACTS, 'run-view-mid-run.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-run-view-mid-run.png'), fullPage: true });
     await done;
     // Let the final header, pictures and table reloads land.
     await page.locator('h1 [data-status^="completed"], h1 [data-status="failed"], h1 [data-status="cancelled"]').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(6000);
-    await page.screenshot({ path: join(ARTIFACTS, 'run-view-finished.png'), fullPage: true });
-    await pageForward(page, 'results', 5);
-    await pageForward(page, 'orders', 5);
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-run-view-finished.png'), fullPage: true });
+    await pageForward(page, 'results', 3);
+    await pageForward(page, 'orders', 3);
   } finally {
     await browser.close();
   }
-  return `Screenshots: ${join(ARTIFACTS, 'run-view-mid-run.png')}, ${join(ARTIFACTS, 'run-view-finished.png')}\n${latencyReport(samples)}`;
+  return `Screenshots: ${join(ARTIFACTS, 'demo-run-view-mid-run.png')}, ${join(ARTIFACTS, 'demo-run-view-finished.png')}\n${latencyReport(samples)}`;
 }
