@@ -93,7 +93,9 @@ function histogram(values: number[], edges: number[]): number[] {
 function summary(entry: Entry): Row {
   const done = entry.results.slice(0, Number(entry.run.processed));
   const optimal = done.filter((r) => r.status === 'optimal');
-  const edges = [0, 0.5, 1, 2, 5];
+  // The lower edges the worker's chunk summaries use (src/runs/chunk-summary.ts on the trust branch).
+  const edges = [0, 0.001, 0.25, 0.5, 1, 2, 5, 10];
+  const turnoverEdges = [0, 0.001, 0.5, 1, 2, 5, 10, 20, 50];
   const bySecurity = new Map<string, { buy: number; sell: number; orders: number }>();
   let buy = 0;
   let sell = 0;
@@ -109,8 +111,8 @@ function summary(entry: Entry): Row {
     run_id: entry.run.run_id,
     processed: done.length,
     breach_before: { buckets: edges, counts: histogram(done.map((r) => breach(r, 'actual_before')), edges) },
-    breach_after: { buckets: edges, counts: histogram(done.map((r) => breach(r, 'actual')), edges) },
-    turnover: { buckets: [0, 0.5, 1, 2, 5], counts: histogram(turnover, [0, 0.5, 1, 2, 5]) },
+    breach_after: { buckets: edges, counts: histogram(optimal.map((r) => breach(r, 'actual')), edges) },
+    turnover: { buckets: turnoverEdges, counts: histogram(turnover, turnoverEdges) },
     buy_value: buy.toFixed(2),
     sell_value: sell.toFixed(2),
     top_securities: [...bySecurity.entries()].sort((a, b) => b[1].buy + b[1].sell - a[1].buy - a[1].sell).slice(0, 10)

@@ -5,12 +5,20 @@ const W = 520;
 const H = 220;
 const PAD = { left: 48, right: 10, top: 12, bottom: 42 };
 
-/** Bucket labels from edges; counts may have one bucket per edge (last open-ended) or one fewer. */
+/**
+ * Labels for histogram buckets given by their lower edges (the summary's `buckets`): `0` for an
+ * exact-zero bucket (inside every band, no trades), `>0–0.25` for the one just above it, then
+ * `0.25–0.5` …, and `≥ 10` for the last, open-ended one. `counts` may also have one bucket fewer
+ * than `edges` (edges as boundaries).
+ */
 export function bucketLabels(edges, n, unit) {
-  const fmt = (v) => `${Number(v).toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+  const fmt = (v) => (v > 0 && v < 0.01 ? '>0' : Number(v).toLocaleString('en-US', { maximumFractionDigits: 2 }));
   return Array.from({ length: n }, (_v, i) => {
-    if (i + 1 < edges.length) return Number(edges[i]) === Number(edges[i + 1]) ? `${fmt(edges[i])}` : `${fmt(edges[i])}–${fmt(edges[i + 1])}`;
-    return `≥ ${fmt(edges[i] ?? edges.at(-1))}${unit}`;
+    const low = Number(edges[i] ?? edges.at(-1));
+    const high = edges[i + 1] === undefined ? undefined : Number(edges[i + 1]);
+    if (high === undefined) return `≥ ${fmt(low)}${unit}`;
+    if (low === 0 && high <= 0.001) return '0';
+    return `${fmt(low)}–${fmt(high)}`;
   });
 }
 
@@ -54,7 +62,7 @@ function breachChart(s) {
     legend([[COLOURS.before, 'before rebalancing'], [COLOURS.after, 'after rebalancing']], 'breach-legend'),
     histogram(labels, [{ key: 'before', label: 'before', colour: COLOURS.before, counts: before.counts }, { key: 'after', label: 'after', colour: COLOURS.after, counts: after.counts }],
       { label: 'Portfolios by largest distance outside any band, before and after', testId: 'breach-chart', yLabel: 'portfolios' }),
-    h('p', { class: 'muted' }, 'A portfolio with every position inside its band counts as 0, in the first bucket.'),
+    h('p', { class: 'muted' }, '0 = every position inside its band.'),
   );
 }
 
