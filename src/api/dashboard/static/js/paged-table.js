@@ -18,8 +18,9 @@ export function pagedTable({ testId, headers, load, row, empty, limit = 25 }) {
   let keyed = false;
   let last = { items: [], total: 0, next: null };
   let inFlight;
-  const prev = h('button', { onclick: () => go(-1) }, '← Previous');
-  const next = h('button', { onclick: () => go(1) }, 'Next →');
+  // Disabled until the first page says where it is.
+  const prev = h('button', { onclick: () => go(-1), disabled: true }, '← Previous');
+  const next = h('button', { onclick: () => go(1), disabled: true }, 'Next →');
   const table = h('table', { 'data-testid': testId }, h('thead', {}, h('tr', {}, headers.map((t) => h('th', { class: t.num ? 'num' : undefined }, t.label ?? t)))), body);
   const element = h('div', { class: 'paged' }, error, table, h('div', { class: 'pager' }, prev, next, status));
 
@@ -37,9 +38,11 @@ export function pagedTable({ testId, headers, load, row, empty, limit = 25 }) {
     body.replaceChildren(...page.items.map(row));
     if (page.items.length === 0) body.append(h('tr', {}, h('td', { colspan: headers.length, class: 'muted' }, empty)));
     const first = keyed ? index * limit : offset;
-    status.textContent = page.items.length ? `${fmtInt(first + 1)}–${fmtInt(first + page.items.length)} of ${fmtInt(page.total)}` : `${fmtInt(page.total)} in all`;
+    // Counters can trail the rows written a moment ago; never claim fewer than are shown.
+    const total = Math.max(page.total, first + page.items.length);
+    status.textContent = page.items.length ? `${fmtInt(first + 1)}–${fmtInt(first + page.items.length)} of ${fmtInt(total)}` : `${fmtInt(total)} in all`;
     prev.disabled = keyed ? index === 0 : offset === 0;
-    next.disabled = keyed ? !page.next : offset + limit >= page.total;
+    next.disabled = keyed ? !page.next : offset + limit >= total;
   }
 
   /** Loads the current page; `shown` says whether to announce it (a user action) or refresh quietly. */
@@ -48,6 +51,9 @@ export function pagedTable({ testId, headers, load, row, empty, limit = 25 }) {
     if (shown || body.childElementCount === 0) {
       status.textContent = 'loading…';
       table.setAttribute('aria-busy', 'true');
+      // A second click before the page arrives would page from a cursor that is not the shown page's.
+      prev.disabled = true;
+      next.disabled = true;
     }
     const request = load(keyed ? { after: cursors[index], limit } : { offset, limit });
     const done = request
@@ -60,6 +66,7 @@ export function pagedTable({ testId, headers, load, row, empty, limit = 25 }) {
         if (inFlight !== done) return;
         error.textContent = `Could not load: ${e.message}`;
         status.textContent = '';
+        prev.disabled = keyed ? index === 0 : offset === 0;
       })
       .finally(() => {
         if (inFlight === done) {
