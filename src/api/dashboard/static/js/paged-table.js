@@ -18,6 +18,7 @@ export function pagedTable({ testId, headers, load, row, empty, limit = 25 }) {
   let keyed = false;
   let last = { items: [], total: 0, next: null };
   let inFlight;
+  let again = false;
   // Disabled until the first page says where it is.
   const prev = h('button', { onclick: () => go(-1), disabled: true }, '← Previous');
   const next = h('button', { onclick: () => go(1), disabled: true }, 'Next →');
@@ -45,9 +46,15 @@ export function pagedTable({ testId, headers, load, row, empty, limit = 25 }) {
     next.disabled = keyed ? !page.next : offset + limit >= total;
   }
 
-  /** Loads the current page; `shown` says whether to announce it (a user action) or refresh quietly. */
+  /**
+   * Loads the current page; `shown` says whether to announce it (a user action) or refresh quietly.
+   * A quiet reload asked for while one is out runs once more after it, so it sees data at least as new as the ask.
+   */
   function reload(shown = false) {
-    if (inFlight && !shown) return inFlight;
+    if (inFlight && !shown) {
+      again = true;
+      return inFlight;
+    }
     if (shown || body.childElementCount === 0) {
       status.textContent = 'loading…';
       table.setAttribute('aria-busy', 'true');
@@ -72,6 +79,10 @@ export function pagedTable({ testId, headers, load, row, empty, limit = 25 }) {
         if (inFlight === done) {
           inFlight = undefined;
           table.removeAttribute('aria-busy');
+          if (again) {
+            again = false;
+            reload();
+          }
         }
       });
     inFlight = done;

@@ -134,10 +134,18 @@ export function runView(root, runId) {
 
   async function pollHeader() {
     try {
+      const wasLive = run === undefined || !isFinal(run.status);
       run = await getRun(runId);
       head.replaceChildren(header(run));
       failures.title.textContent = `Not optimal (${fmtInt(notOptimalCount(run))})`;
       if (!isFinal(run.status)) later(pollHeader, HEADER_POLL_MS);
+      // The run just ended: show the final tables and pictures now, not at the next period.
+      else if (wasLive && tablesStarted) {
+        failures.table.reload();
+        results.reload();
+        orders.reload();
+        pollCharts();
+      }
     } catch (e) {
       head.replaceChildren(h('p', { class: 'error' }, `Could not load run ${runId}: ${e.message}`));
       later(pollHeader, 3 * HEADER_POLL_MS);
@@ -157,11 +165,12 @@ export function runView(root, runId) {
     if (!run || !isFinal(run.status)) later(pollCharts, CHARTS_POLL_MS);
   }
 
-  /** Tables refresh quietly while the run moves, and once more after it ends. */
-  async function pollTables(final = false) {
+  /** Tables refresh quietly while the run moves; the header reloads them once when it ends. */
+  let tablesStarted = false;
+  async function pollTables() {
+    tablesStarted = true;
     await Promise.all([failures.table.reload(), results.reload(), orders.reload()]);
-    if (final) return;
-    later(() => pollTables(run !== undefined && isFinal(run.status)), TABLES_POLL_MS);
+    if (run === undefined || !isFinal(run.status)) later(pollTables, TABLES_POLL_MS);
   }
 
   pollHeader();
