@@ -1,37 +1,53 @@
 /**
  * The one-command demo (`npm run demo`): starts what is missing (Redis, FerretDB), builds,
- * starts the API and two workers, seeds a realistic book, submits one bulk run, shows its
- * progress, prints a summary and the URLs, and keeps serving until Ctrl-C, which stops
- * everything it started by PID. `--exit` stops after the summary (CI smoke test).
- *
- * Flags: --exit, --portfolios N (20000), --workers N (2), --port N (8080, or a free port when busy).
+ * starts the API and the workers, seeds a realistic book, submits one bulk run, shows its
+ * progress, prints a summary and the URLs, and keeps serving until Ctrl-C. On exit it stops
+ * what it started by PID and removes its own database and Redis keys unless `--keep`.
+ * Flags and exit codes: `npm run demo -- --help` (scripts/demo/options.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { apiCall, followRun, progressReporter, runSummary, type ApiTarget, type RunJson } from '../src/cli/runs-client.js';
+import { removeFootprint, type DemoFootprint } from './demo/cleanup.js';
+import { DemoUsageError, parseDemoArgs, USAGE, type DemoOptions } from './demo/options.js';
 import { ensureFerretDb, ensureRedis, freePort, httpOk, logDir, portOpen, root, startProcess, stopAll, waitFor, type Started } from './demo/processes.js';
 import { generateBook, uploadBook } from './demo/seed.js';
+import { watchRunView } from './demo/watch-run-view.js';
 import { WORKER_NODE_FLAGS } from '../src/worker/worker-settings.js';
 
-const { values } = parseArgs({
-  options: {
-    exit: { type: 'boolean', default: false },
-    portfolios: { type: 'string', default: '20000' },
-    workers: { type: 'string', default: '2' },
-    port: { type: 'string' },
-  },
-});
-
-const started: Started[] = [];
-let stopping = false;
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    say('\nStopping the processes the demo started…');
-    await stopAll(started);
+let options: DemoOptions;
+try {
+  const parsed = parseDemoArgs(process.argv.slice(2), process.env);
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
   }
+  options = parsed.options;
+} catch (error) {
+  if (!(error instanceof DemoUsageError)) throw error;
+  say(`demo: ${error.message}\nRun 'npm run demo -- --help' for usage.`);
+  process.exit(2);
+}
+
+/** Redis and FerretDB when the demo started them: stopped last, after the cleanup used them. */
+const infrastructure: Started[] = [];
+/** The API and the workers. */
+const services: Started[] = [];
+let footprint: DemoFootprint | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Stops and cleans up once; a second caller (a signal, then the failure it causes) waits for the first. */
+async function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
+    say('\nStopping the processes the demo started…');
+    await stopAll(services);
+    if (footprint && !options.keep) await removeFootprint(footprint, say);
+    else if (footprint) say(`Kept database ${footprint.databaseName} and Redis keys under ${footprint.queuePrefix}: (--keep).`);
+    await stopAll(infrastructure);
+  })();
+  await stopping;
   process.exit(code);
 }
 
@@ -39,73 +55,80 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 async function apiPort(): Promise<number> {
-  if (values.port !== undefined) return Number(values.port);
+  if (options.port !== undefined) return options.port;
   if (!(await portOpen(8080))) return 8080;
   const port = await freePort();
   say(`Port 8080 is taken; the API will listen on ${port}.`);
   return port;
 }
 
-async function startServices(mongoUrl: string, redisUrl: string): Promise<ApiTarget> {
+async function startServices(own: DemoFootprint): Promise<ApiTarget> {
   const port = await apiPort();
   const env = {
-    MONGODB_URL: mongoUrl,
-    DATABASE_NAME: `ogs_demo_${Date.now().toString(36)}`,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: `ogs-demo-${Date.now().toString(36)}`,
+    MONGODB_URL: own.mongoUrl,
+    DATABASE_NAME: own.databaseName,
+    REDIS_URL: own.redisUrl,
+    QUEUE_PREFIX: own.queuePrefix,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
   };
   const api = startProcess('api', process.execPath, ['dist/api/main.js'], { ...env, PORT: String(port) });
-  started.push(api);
+  services.push(api);
   const target: ApiTarget = { url: `http://127.0.0.1:${port}` };
   await waitFor('the API', () => httpOk(`${target.url}/health/ready`), 60_000, api);
-  const workers = Number(values.workers);
-  for (let i = 1; i <= workers; i += 1) {
+  for (let i = 1; i <= options.workers; i += 1) {
     const workerPort = await freePort();
     const worker = startProcess(`worker-${i}`, process.execPath, [...WORKER_NODE_FLAGS, 'dist/worker/main.js'], { ...env, WORKER_HTTP_PORT: String(workerPort) });
-    started.push(worker);
+    services.push(worker);
     await waitFor(`worker ${i}`, () => httpOk(`http://127.0.0.1:${workerPort}/health/ready`), 60_000, worker);
   }
-  say(`API on ${target.url}, ${workers} workers; logs in ${logDir}`);
+  say(`API on ${target.url}, ${options.workers} workers; logs in ${logDir}`);
   return target;
 }
 
 async function seed(target: ApiTarget): Promise<void> {
-  const portfolios = Number(values.portfolios);
-  const book = generateBook({ securities: 400, models: 5, portfolios, infeasible: Math.min(5, portfolios) });
-  say(`Seeding ${book.prices.length} securities, ${book.models.length} models, ${portfolios} portfolios (5 infeasible on purpose)…`);
+  const portfolios = options.portfolios;
+  const infeasible = Math.min(5, portfolios);
+  const book = generateBook({ securities: 400, models: 5, portfolios, infeasible });
+  say(`Seeding ${book.prices.length} securities, ${book.models.length} models, ${portfolios} portfolios (${infeasible} infeasible on purpose)…`);
   const t0 = Date.now();
   await uploadBook(book, (method, path, body) => apiCall(target, method, path, body), (what) => say(`  ${what}`));
   say(`Seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
 }
 
-async function bulkRun(target: ApiTarget): Promise<RunJson> {
+async function bulkRun(target: ApiTarget): Promise<{ final: RunJson; watched?: Promise<string> }> {
   const run = await apiCall<RunJson>(target, 'POST', '/api/v1/runs', { all: true });
   say(`Submitted run ${run.run_id} (${run.total} portfolios)`);
   const progress = progressReporter(process.stderr);
+  const following = followRun(target, run.run_id, (r) => progress.update(r));
+  const watched = options.screenshots ? watchRunView(target.url, run.run_id, run.total, following).catch((e: unknown) => `run view watch failed: ${String(e)}\n`) : undefined;
   try {
-    return await followRun(target, run.run_id, (r) => progress.update(r));
+    return { final: await following, watched };
   } finally {
     progress.stop();
   }
 }
 
 async function main(): Promise<void> {
+  const t0 = Date.now();
   say('Starting Redis and FerretDB if they are not running…');
-  const redisUrl = await ensureRedis(started);
-  const mongoUrl = await ensureFerretDb(started);
+  const redisUrl = await ensureRedis(infrastructure, options.redisUrl);
+  const mongoUrl = await ensureFerretDb(infrastructure);
+  const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  footprint = { mongoUrl, redisUrl, databaseName: `ogs_demo_${tag}`, queuePrefix: `ogs-demo-${tag}` };
   say('Building…');
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const target = await startServices(mongoUrl, redisUrl);
+  const target = await startServices(footprint);
   await seed(target);
-  const final = await bulkRun(target);
-  process.stdout.write(`\n${await runSummary(target, final)}\n`);
+  const { final, watched } = await bulkRun(target);
+  const wall = `  demo wall time ${((Date.now() - t0) / 1000).toFixed(1)} s (start-up, build, seeding and run)\n`;
+  process.stdout.write(`\n${await runSummary(target, final)}${wall}\n`);
+  if (watched) process.stdout.write(`${await watched}\n`);
   process.stdout.write(
     [`Run view:        ${target.url}/dashboard/#/runs/${final.run_id}`, `Queue dashboard: ${target.url}/admin/queues`, `API docs:        ${target.url}/docs`, ''].join('\n'),
   );
   const ok = final.status === 'completed' || final.status === 'completed_with_errors';
-  if (values.exit) await shutdown(ok ? 0 : 1);
+  if (options.exit) await shutdown(ok ? 0 : 1);
   say('\nServing. Press Ctrl-C to stop everything the demo started.');
   await new Promise(() => undefined);
 }

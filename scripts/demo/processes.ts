@@ -2,6 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 
 /** A process the demo started and must stop. */
 export interface Started {
@@ -68,14 +69,45 @@ export async function httpOk(url: string): Promise<boolean> {
   return res.ok;
 }
 
-/** Redis on 6379 unless it already answers there. */
-export async function ensureRedis(started: Started[]): Promise<string> {
-  const url = 'redis://127.0.0.1:6379';
-  if (await portOpen(6379)) return url;
+/**
+ * The Redis to use: `url` when given (it must answer PING; the demo never starts one there),
+ * else 127.0.0.1:6379, started when nothing answers on that port.
+ */
+export async function ensureRedis(started: Started[], url?: string): Promise<string> {
+  if (url !== undefined) {
+    await pingRedis(url);
+    return url;
+  }
+  const local = 'redis://127.0.0.1:6379';
+  if (await portOpen(6379)) return local;
   const redis = startProcess('redis', 'redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   started.push(redis);
   await waitFor('Redis', () => portOpen(6379), 10_000, redis);
-  return url;
+  return local;
+}
+
+async function pingRedis(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(`Redis at ${redactUrl(url)} does not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
 }
 
 /** FerretDB through `scripts/ferretdb.sh`; stopped afterwards only if this demo started it. */

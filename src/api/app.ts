@@ -1,5 +1,4 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import helmet from 'helmet';
 import type { Config } from '../config/config.js';
 import { NotFound } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -12,6 +11,7 @@ import { errorHandler } from './http/error-response.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { rateLimit, type RateLimitOptions } from './http/rate-limit.js';
 import { assertSafeKeys } from './http/safe-keys.js';
+import { securityHeaders } from './http/security-headers.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { routes as defaultRoutes } from './routes/index.js';
 import type { RouteDefinition } from './routes/route.js';
@@ -49,7 +49,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(correlation(deps.logger));
   app.use(cors(deps.corsOrigins ?? []));
   for (const middleware of deps.middleware ?? []) app.use(middleware);

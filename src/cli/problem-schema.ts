@@ -16,11 +16,13 @@ function numberToDecimal(value: number): string {
   return /e/i.test(text) ? new Decimal(text).toFixed() : text;
 }
 
-const decimal = z.union([
-  z.string(),
-  z.number().refine(Number.isFinite, 'must be a finite number').transform(numberToDecimal),
-]);
-const shares = z.union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)]);
+const decimal = z.union(
+  [z.string(), z.number().refine(Number.isFinite, 'must be a finite number').transform(numberToDecimal)],
+  { error: 'must be a decimal, as a string ("12.50") or a number' },
+);
+const shares = z.union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)], {
+  error: 'must be a whole number of shares',
+});
 const securityId = z.string();
 
 const holdingSchema = z.strictObject({ security_id: securityId, quantity: shares });
@@ -99,14 +101,34 @@ function idOf(value: unknown): ProblemId {
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
-/** Validates one parsed JSON value; the first issue names the field. */
+/** The value at `path` in `root`, shown short in messages (`got "abc"`, `got true`). */
+function shown(root: unknown, path: readonly PropertyKey[]): string {
+  let at: unknown = root;
+  for (const part of path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[part] : undefined;
+  if (at === undefined) return 'nothing';
+  const text = JSON.stringify(at) ?? String(at);
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
+/** One zod issue as `field` and `message, got VALUE`; an unknown key is named as the field. */
+function describeIssue(root: unknown, issue: z.core.$ZodIssue): { field: string; message: string } {
+  const path = [...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    return { field: fieldPath([...path, issue.keys[0] ?? '']) || '(problem)', message: `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}` };
+  }
+  return { field: fieldPath(path) || '(problem)', message: `${issue.message}, got ${shown(root, path)}` };
+}
+
+/**
+ * Validates one parsed JSON value. Every problem is reported: the first names `field`, the
+ * others follow in `message` (`…; also holdings[1].quantity: …`), each with the value found.
+ */
 export function parseProblem(value: unknown): ParsedProblem {
   const parsed = problemSchema.safeParse(value);
   if (parsed.success) return { ok: true, id: parsed.data.id ?? null, input: toProblemInput(parsed.data) };
-  const issue = parsed.error.issues[0];
-  const path = [...(issue?.path ?? [])];
-  if (issue?.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
-  return { ok: false, id: idOf(value), field: fieldPath(path) || '(problem)', message: issue?.message ?? 'invalid problem' };
+  const [first, ...rest] = parsed.error.issues.map((issue) => describeIssue(value, issue));
+  const others = rest.map((r) => `; also ${r.field}: ${r.message}`).join('');
+  return { ok: false, id: idOf(value), field: first?.field ?? '(problem)', message: `${first?.message ?? 'invalid problem'}${others}` };
 }
 
 /** Parses one line of JSON Lines; unparsable JSON is reported against the field `json`. */

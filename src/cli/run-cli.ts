@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { InvalidInput } from '../errors/index.js';
 import { UsageError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
+import { ApiError, NetworkError } from './runs-client.js';
 
 function overview(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
@@ -9,8 +10,9 @@ function overview(): string {
   return ['Usage: ogs <command> [flags]', '', 'Commands:', ...lines, '', "Run 'ogs <command> --help' for a command's flags.", ''].join('\n');
 }
 
+/** Duck-typed: `node:util` errors come from another realm under a test VM. */
 function isParseArgsError(error: unknown): error is Error {
-  return error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  return typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
 }
 
 /** Runs `ogs` with `argv` (without node and the script); resolves with the exit code. */
@@ -46,6 +48,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (isParseArgsError(error) || error instanceof UsageError || error instanceof InvalidInput) {
       io.stderr.write(`ogs ${name}: ${error.message}\nRun 'ogs ${name} --help' for usage.\n`);
       return 2;
+    }
+    if (error instanceof ApiError || error instanceof NetworkError) {
+      io.stderr.write(`ogs ${name}: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

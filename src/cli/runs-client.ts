@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 export interface ApiTarget {
   /** Base URL. @defaultValue `OGS_API_URL`, else `http://127.0.0.1:8080` */
   url: string;
-  /** Sent as `X-API-Key` on submit. @defaultValue `OGS_API_KEY` */
+  /** Sent as `X-API-Key` on every call (reads need a `read` key when keys are configured). @defaultValue `--api-key`, else `OGS_API_KEY` */
   apiKey?: string;
 }
 
@@ -50,18 +50,58 @@ export class ApiError extends Error {
   }
 }
 
-export function apiTarget(url: string | undefined, env: NodeJS.ProcessEnv): ApiTarget {
+/** The API could not be reached or did not answer: names the URL and the reason. */
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError';
+}
+
+/** How long one request may take (a long poll asks for at most a few seconds). */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/** The flags every API-calling command takes. */
+export const API_FLAGS = { url: { type: 'string' }, 'api-key': { type: 'string' } } as const;
+
+export const API_FLAGS_USAGE = `  --url URL              API base URL (default: OGS_API_URL, else http://127.0.0.1:8080)
+  --api-key KEY          sent as X-API-Key (default: OGS_API_KEY)`;
+
+/** The API from `--url` / `--api-key`, else `OGS_API_URL` / `OGS_API_KEY`. */
+export function apiTarget(url: string | undefined, env: NodeJS.ProcessEnv, apiKey?: string): ApiTarget {
   const base = (url ?? env.OGS_API_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-  return { url: base, apiKey: env.OGS_API_KEY || undefined };
+  return { url: base, apiKey: apiKey || env.OGS_API_KEY || undefined };
+}
+
+/** `fetch failed` says nothing; its cause says what happened (`connect ECONNREFUSED 127.0.0.1:8080`). */
+export function networkReason(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  // Duck-typed: errors from another realm (a test VM) are not `instanceof Error` here.
+  const cause = (error as { cause?: { message?: unknown; code?: unknown } } | null)?.cause;
+  if (cause && typeof cause === 'object') {
+    const text = typeof cause.message === 'string' && cause.message !== '' ? cause.message : String(cause.code ?? 'unknown network error');
+    return text;
+  }
+  return (error as { message?: unknown } | null)?.message ? String((error as { message: unknown }).message) : String(error);
 }
 
 export async function apiCall<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (target.apiKey) headers['X-API-Key'] = target.apiKey;
-  const res = await fetch(`${target.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  const url = `${target.url}${path}`;
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    text = await res.text();
+  } catch (error) {
+    throw new NetworkError(`cannot reach ${method} ${url}: ${networkReason(error)}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    throw new ApiError(res.status, `${method} ${url} answered with something that is not JSON (is --url the API?)`);
+  }
   if (!res.ok) throw new ApiError(res.status, (json as { detail?: string } | undefined)?.detail ?? res.statusText);
   return json as T;
 }
@@ -86,13 +126,13 @@ export function progressReporter(stream: NodeJS.WritableStream): { update(run: R
   const tty = (stream as NodeJS.WriteStream).isTTY === true;
   if (tty) {
     const bar = new cliProgress.SingleBar(
-      { stream, format: '{bar} {percentage}% | {value}/{total} portfolios | {status} | {rate}/s', hideCursor: true },
+      { stream, format: '{bar} {percentage}% | {value}/{total} portfolios | {status} | {rate}/s | elapsed {elapsed} | ETA {eta}', hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
     return {
       update(run) {
-        const payload = { status: run.status, rate: rate(run) };
+        const payload = { status: run.status, rate: rate(run), ...timing(run) };
         if (!started) bar.start(Math.max(run.total, 1), run.processed, payload);
         else {
           bar.setTotal(Math.max(run.total, 1));
@@ -109,10 +149,31 @@ export function progressReporter(stream: NodeJS.WritableStream): { update(run: R
       const decile = run.total > 0 ? Math.floor((run.processed / run.total) * 10) : 0;
       if (decile === lastDecile) return;
       lastDecile = decile;
-      stream.write(`${run.run_id}: ${run.processed}/${run.total} portfolios (${decile * 10}%), ${run.status}\n`);
+      const { elapsed, eta } = timing(run);
+      stream.write(`${run.run_id}: ${run.processed}/${run.total} portfolios (${decile * 10}%), ${run.status}, elapsed ${elapsed}, ETA ${eta}\n`);
     },
     stop: () => undefined,
   };
+}
+
+/** `m:ss` (or `h:mm:ss`) for a duration in seconds. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${Math.floor(s / 60)}:${ss}`;
+}
+
+/**
+ * Elapsed since the run was created (queueing included, so the clock moves before the first
+ * chunk finishes) and the time left at the rate so far; `—` until a rate exists.
+ */
+export function timing(run: RunJson, now = Date.now()): { elapsed: string; eta: string } {
+  const end = run.finished_at ? Date.parse(run.finished_at) : now;
+  const elapsed = clock((end - Date.parse(run.created_at)) / 1000);
+  if (FINAL_STATUSES.has(run.status)) return { elapsed, eta: '0:00' };
+  const perSecond = run.started_at && run.processed > 0 ? run.processed / Math.max(0.001, (now - Date.parse(run.started_at)) / 1000) : 0;
+  return { elapsed, eta: perSecond > 0 ? clock((run.total - run.processed) / perSecond) : '—' };
 }
 
 /** Portfolios per second over the run's wall time so far. */

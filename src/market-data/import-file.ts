@@ -32,16 +32,44 @@ const COLUMNS: Record<ImportKind, string[]> = {
   prices: ['security_id', 'price'],
 };
 
+/** A file that cannot be imported: the message says which file and why, for a person to fix. */
+export class ImportFileError extends Error {
+  override readonly name = 'ImportFileError';
+}
+
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  EMFILE: 'too many open files',
+};
+
+/** `missing.csv: no such file` rather than a raw `ENOENT: …, open 'missing.csv'`. */
+function fileError(file: string, error: unknown): ImportFileError {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && FS_REASONS[code]) return new ImportFileError(`${file}: ${FS_REASONS[code]}`);
+  if (typeof code === 'string' && code.startsWith('CSV_')) {
+    const line = (error as { lines?: unknown }).lines;
+    return new ImportFileError(`${file}${typeof line === 'number' ? ` line ${line}` : ''}: malformed CSV (${(error as Error).message})`);
+  }
+  return new ImportFileError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** The read stream's errors (missing file, a directory) reach the parser, so the loop throws them instead of crashing the process. */
 function csvRecords(file: string): AsyncIterable<CsvRecord> {
-  return createReadStream(file).pipe(
-    parse({ columns: true, info: true, trim: true, skip_empty_lines: true, bom: true }),
-  ) as AsyncIterable<CsvRecord>;
+  const parser = parse({ columns: true, info: true, trim: true, skip_empty_lines: true, bom: true });
+  createReadStream(file)
+    .on('error', (error) => parser.destroy(error))
+    .pipe(parser);
+  return parser as AsyncIterable<CsvRecord>;
 }
 
 function checkHeader(kind: ImportKind, record: Record<string, string>): void {
   const missing = COLUMNS[kind].filter((c) => !(c in record));
   if (missing.length > 0) {
-    throw new Error(`the ${kind} CSV header must name ${COLUMNS[kind].join(',')}; missing ${missing.join(',')}`);
+    const header = Object.keys(record).join(',');
+    const hint = /[;\t|]/.test(header) ? ' (the file seems to use another delimiter: it must be a comma)' : '';
+    throw new Error(`the ${kind} CSV header must name ${COLUMNS[kind].join(',')}; missing ${missing.join(',')}, found ${JSON.stringify(header)}${hint}`);
   }
 }
 
@@ -87,16 +115,26 @@ async function readPricesCsv(file: string): Promise<ImportFile> {
 }
 
 async function readJson(file: string): Promise<ImportFile> {
-  const value = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  const text = await readFile(file, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`not valid JSON (${(error as Error).message})`);
+  }
   if (!Array.isArray(value)) throw new Error('a JSON import file must hold an array of rows, as the API body');
   return { rows: value as Record<string, unknown>[], origins: value.map(() => ({ line: null, holdingLines: [] })), problems: [] };
 }
 
-/** Reads a `.csv` (streamed) or `.json` import file. Throws on unreadable or malformed files. */
+/** Reads a `.csv` (streamed) or `.json` import file. Throws {@link ImportFileError} on unreadable or malformed files. */
 export async function readImportFile(kind: ImportKind, file: string): Promise<ImportFile> {
-  if (/\.json$/i.test(file)) return readJson(file);
-  if (/\.csv$/i.test(file)) return kind === 'holdings' ? readHoldingsCsv(file) : readPricesCsv(file);
-  throw new Error(`cannot tell the format of ${file}: name it .csv or .json`);
+  if (!/\.(json|csv)$/i.test(file)) throw new ImportFileError(`${file}: cannot tell the format; name it .csv or .json`);
+  try {
+    if (/\.json$/i.test(file)) return await readJson(file);
+    return kind === 'holdings' ? await readHoldingsCsv(file) : await readPricesCsv(file);
+  } catch (error) {
+    throw fileError(file, error);
+  }
 }
 
 /** One request's worth of rows, with where they came from. */

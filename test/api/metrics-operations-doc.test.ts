@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { configKeys } from '../../src/config/config.js';
 import { METRIC_NAMES, PORTFOLIO_OUTCOMES, QUEUE_STATES } from '../../src/observability/metrics.js';
 
@@ -22,4 +22,21 @@ describe('docs/OPERATIONS.md', () => {
       expect(doc).toContain(`\`${field}\``);
     }
   });
+
+  it('when the run view polls, then the refresh table gives every period the code uses', () => {
+    const dir = new URL('../../src/api/dashboard/static/js/', import.meta.url);
+    const code = new Map<string, number>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/export const (\w+_MS) = (\d+);/g)) code.set(m[1]!, Number(m[2]));
+    }
+    const documented = new Map([...doc.matchAll(/^\| [^|]+ \| (\d+(?:\.\d+)?) s \| `(\w+_MS)` \|$/gm)].map((m) => [m[2]!, Number(m[1]) * 1000]));
+    expect(code.size).toBeGreaterThanOrEqual(4);
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(code));
+  });
+
+  it('when the run view is described, then no other refresh period or cap is claimed in prose', () => {
+    const section = doc.slice(doc.indexOf('## Run view'), doc.indexOf('## CLI'));
+    expect(section).not.toMatch(/refreshe?s? every \d|caps? at \d|first \d+ /i);
+  });
 });
+

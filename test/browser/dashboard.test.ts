@@ -47,7 +47,9 @@ describe('the run view for people, in headless Chromium', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
+      // The page probes the read contract's endpoints (`/runs/{id}/summary`, `/orders`, `status=not_optimal`)
+      // and falls back on a server without them; Chromium logs those 404/400 answers as errors.
+      if (msg.type() === 'error' && !/Failed to load resource: .* (404|400) /.test(msg.text())) consoleErrors.push(msg.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
   }, 600_000);
@@ -80,8 +82,9 @@ describe('the run view for people, in headless Chromium', () => {
     expect(await page.locator('[data-testid=succeeded] .value').textContent()).toBe('60');
     expect(await page.locator('[data-testid=infeasible] .value').textContent()).toBe('2');
     expect(await page.locator('[data-testid=throughput] .value').textContent()).toMatch(/^\d[\d,]* \/s$/);
+    // The tables reload as the header sees the run end; both infeasible portfolios then show.
+    await page.locator('[data-testid=failures-status]', { hasText: '1–2 of 2' }).waitFor({ timeout: 10_000 });
     const failures = page.locator('[data-testid=failures] tbody tr');
-    await failures.first().waitFor();
     expect(await failures.count()).toBe(2);
     expect((await failures.first().locator('td').last().textContent())?.length ?? 0).toBeGreaterThan(10);
     await page.screenshot({ path: new URL('dashboard-run.png', ARTIFACTS).pathname, fullPage: true });

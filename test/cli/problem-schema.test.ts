@@ -42,6 +42,16 @@ describe('problem JSON → ProblemInput', () => {
     expect(parsed).toMatchObject({ ok: false, field: 'options.cash_reserv' });
   });
 
+  it('when several fields are wrong, then every one is reported with the value found', () => {
+    const parsed = parseProblem({ ...base, cash: true, holdings: [{ security_id: id, quantity: 'x' }], options: { cash_reserv: '5' } });
+    expect(parsed).toMatchObject({ ok: false, field: 'cash' });
+    const message = parsed.ok ? '' : parsed.message;
+    expect(message).toMatch(/^must be a decimal, as a string \("12\.50"\) or a number, got true/);
+    expect(message).toContain('; also holdings[0].quantity: must be a whole number of shares, got "x"');
+    expect(message).toContain('; also options.cash_reserv: unknown key');
+    expect(message).not.toContain('Invalid input');
+  });
+
   it('when the line is not JSON, then the field is json and the id is unknown', () => {
     expect(parseProblemLine('{"id": 1,')).toMatchObject({ ok: false, id: null, field: 'json' });
   });

@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
-import { readImportFile, toBatches, locate, type ImportBatch, type ImportFile, type ImportKind } from '../../market-data/import-file.js';
+import { ImportFileError, readImportFile, toBatches, locate, type ImportBatch, type ImportFile, type ImportKind } from '../../market-data/import-file.js';
 import { validateHoldingsRows, validatePriceRows, type RowError } from '../../market-data/row-validation.js';
 import { positiveIntFlag, UsageError, write, type CliCommand, type CliIo } from '../command.js';
+import { networkReason } from '../runs-client.js';
 
 const usage = `Usage:
   ogs import holdings FILE.csv|FILE.json [--url URL] [--api-key KEY] [--batch N]
@@ -26,11 +27,14 @@ Flags:
   --batch N      CSV lines per request; a portfolio is never split (default 2000)
   -h, --help     this text
 
-Exit codes: 0 all written, 1 invalid file or a batch refused (nothing half-written silently), 2 usage error.
+Exit codes: 0 all written; 1 the file cannot be imported (missing, unreadable, not CSV/JSON,
+wrong header or delimiter, bad lines) or a batch was refused or the API unreachable (nothing
+half-written silently); 2 usage error (wrong flags or arguments).
 `;
 
 const ENDPOINT: Record<ImportKind, string> = { holdings: '/api/v1/portfolios/holdings', prices: '/api/v1/prices' };
-const SHOWN_ERRORS = 50;
+/** Bad lines listed; the count covers all of them. */
+const SHOWN_ERRORS = 200;
 
 interface Counts {
   upserted: number;
@@ -47,7 +51,7 @@ async function send(url: string, apiKey: string | undefined, kind: ImportKind, b
   try {
     res = await fetch(`${url}${ENDPOINT[kind]}`, { method: 'PUT', headers, body: JSON.stringify(batch.rows) });
   } catch (error) {
-    return { ok: false, message: `cannot reach ${url}: ${(error as Error).cause ?? (error as Error).message}`, errors: [], errorCount: 0 };
+    return { ok: false, message: `cannot reach PUT ${url}${ENDPOINT[kind]}: ${networkReason(error)}`, errors: [], errorCount: 0 };
   }
   const json = (await res.json().catch(() => ({}))) as Partial<Counts> & { detail?: string; errors?: RowError[]; error_count?: number };
   if (res.ok) return { ok: true, counts: { upserted: json.upserted ?? 0, modified: json.modified ?? 0, matched: json.matched ?? 0 } };
@@ -130,7 +134,9 @@ export const command: CliCommand = {
     try {
       file = await readImportFile(kind, path);
     } catch (error) {
-      throw new UsageError(`cannot import ${path}: ${(error as Error).message}`);
+      if (!(error instanceof ImportFileError)) throw error;
+      await write(io.stderr, `ogs import: cannot import ${error.message}; nothing was sent.\n`);
+      return 1;
     }
     const bad = preflight(kind, file);
     if (bad.length > 0) {

@@ -1,5 +1,5 @@
 import { UsageError, write, type CliCommand } from '../command.js';
-import { apiCall, apiTarget, runSummary, type RunJson } from '../runs-client.js';
+import { API_FLAGS, API_FLAGS_USAGE, apiCall, apiTarget, runSummary, type RunJson } from '../runs-client.js';
 import { followAndSummarise } from './run.js';
 
 const usage = `Usage:
@@ -8,27 +8,26 @@ const usage = `Usage:
 Prints a run's summary (counts, orders, throughput, reasons for what was not optimal).
 
 Flags:
-  --url URL    API base URL (default: OGS_API_URL, else http://127.0.0.1:8080)
-  --follow     show live progress until the run finishes, then the summary
-  --json       print the run as the API returns it
-  -h, --help   this text
+${API_FLAGS_USAGE}
+  --follow               show live progress until the run finishes, then the summary
+  --json                 print the run as the API returns it
+  -h, --help             this text
 
-Exit codes: 0 found, 1 not found or API error, 2 usage error.
+Exit codes: 0 found, 1 not found, API error or API unreachable, 2 usage error.
 `;
 
 export const command: CliCommand = {
   usage,
-  options: { url: { type: 'string' }, follow: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { ...API_FLAGS, follow: { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one RUN_ID');
-    const url = values.url as string | undefined;
-    const target = apiTarget(url, io.env);
+    const target = apiTarget(values.url as string | undefined, io.env, values['api-key'] as string | undefined);
     const run = await apiCall<RunJson>(target, 'GET', `/api/v1/runs/${encodeURIComponent(positionals[0]!)}`);
     if (values.json) {
       await write(io.stdout, `${JSON.stringify(run, null, 2)}\n`);
       return 0;
     }
-    if (values.follow) return followAndSummarise(url, run, io);
+    if (values.follow) return followAndSummarise(target, run, io);
     await write(io.stdout, await runSummary(target, run));
     return 0;
   },

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError, write, type CliCommand, type CliIo, type ParsedFlags } from '../command.js';
-import { apiCall, apiTarget, followRun, progressReporter, runSummary, type RunJson } from '../runs-client.js';
+import { API_FLAGS, API_FLAGS_USAGE, apiCall, apiTarget, followRun, progressReporter, runSummary, type ApiTarget, type RunJson } from '../runs-client.js';
 
 const usage = `Usage:
   ogs run --model ID [--model ID …]     rebalance every portfolio of these models
@@ -11,16 +11,16 @@ Submits one run, shows its progress live, then prints a summary (portfolios, ord
 infeasible with reasons, throughput, elapsed).
 
 Flags:
-  --url URL              API base URL (default: OGS_API_URL, else http://127.0.0.1:8080)
+${API_FLAGS_USAGE}
   --mode target|band     band: only trade positions outside their band (default: target)
   --cash-reserve AMOUNT  cash that must remain after trading
   --min-trade-value AMT  skip trades worth less, unless a band forces them
   --no-wait              print the submitted run as JSON and return at once
   -h, --help             this text
 
-Environment: OGS_API_KEY is sent as X-API-Key when the API requires keys.
-Exit codes: 0 the run completed (with or without infeasible portfolios), 1 it failed or was
-cancelled, 2 usage error.
+Exit codes: 0 the run completed (with or without infeasible portfolios); 1 it failed or was
+cancelled, or the API refused the request or could not be reached; 2 usage error (a wrong
+flag value, or a --portfolios FILE that cannot be read or holds no ids).
 `;
 
 async function portfolioIds(file: string): Promise<string[]> {
@@ -31,10 +31,36 @@ async function portfolioIds(file: string): Promise<string[]> {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const trimmed = text.trim();
-  const ids = trimmed.startsWith('[') ? (JSON.parse(trimmed) as unknown[]).map(String) : trimmed.split(/[\s,]+/);
+  const ids = trimmed.startsWith('[') ? jsonIds(file, trimmed) : trimmed.split(/[\s,]+/);
   const clean = ids.map((s) => s.trim()).filter((s) => s.length > 0);
   if (clean.length === 0) throw new UsageError(`${file} holds no portfolio ids`);
   return clean;
+}
+
+function jsonIds(file: string, text: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new UsageError(`${file} must hold a JSON array of portfolio id strings`);
+  return value as string[];
+}
+
+const DECIMAL = /^\d{1,20}(\.\d{1,12})?$/;
+const HEX_ID = /^[0-9a-fA-F]{24}$/;
+
+/** Every wrong flag value at once, each naming the flag and the value. */
+function checkValues(values: ParsedFlags, models: string[]): void {
+  const problems: string[] = [];
+  for (const id of models) if (!HEX_ID.test(id)) problems.push(`--model must be a 24-character hex id, got '${id}'`);
+  if (values.mode !== undefined && values.mode !== 'target' && values.mode !== 'band') problems.push(`--mode must be target or band, got '${String(values.mode)}'`);
+  for (const flag of ['cash-reserve', 'min-trade-value']) {
+    const v = values[flag];
+    if (v !== undefined && !DECIMAL.test(String(v))) problems.push(`--${flag} must be a decimal amount ≥ 0 such as 100.00, got '${String(v)}'`);
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n  '));
 }
 
 /** The `POST /api/v1/runs` body from the flags; exactly one selection flag. */
@@ -42,11 +68,9 @@ export async function runRequest(values: ParsedFlags): Promise<Record<string, un
   const models = (values.model as string[] | undefined) ?? [];
   const chosen = [models.length > 0, values.portfolios !== undefined, values.all === true].filter(Boolean).length;
   if (chosen !== 1) throw new UsageError('give exactly one of --model ID…, --portfolios FILE or --all');
+  checkValues(values, models);
   const options: Record<string, unknown> = {};
-  if (values.mode !== undefined) {
-    if (values.mode !== 'target' && values.mode !== 'band') throw new UsageError(`--mode must be target or band, got ${String(values.mode)}`);
-    options.mode = values.mode;
-  }
+  if (values.mode !== undefined) options.mode = values.mode;
   if (values['cash-reserve'] !== undefined) options.cash_reserve = String(values['cash-reserve']);
   if (values['min-trade-value'] !== undefined) options.min_trade_value = String(values['min-trade-value']);
   const selection = models.length > 0 ? { model_ids: models } : values.all ? { all: true } : { portfolio_ids: await portfolioIds(String(values.portfolios)) };
@@ -54,8 +78,7 @@ export async function runRequest(values: ParsedFlags): Promise<Record<string, un
 }
 
 /** Follows a submitted run with a progress display, prints the summary, returns the exit code. */
-export async function followAndSummarise(url: string | undefined, run: RunJson, io: CliIo): Promise<number> {
-  const target = apiTarget(url, io.env);
+export async function followAndSummarise(target: ApiTarget, run: RunJson, io: CliIo): Promise<number> {
   const progress = progressReporter(io.stderr);
   let final: RunJson;
   try {
@@ -70,7 +93,7 @@ export async function followAndSummarise(url: string | undefined, run: RunJson, 
 export const command: CliCommand = {
   usage,
   options: {
-    url: { type: 'string' },
+    ...API_FLAGS,
     model: { type: 'string', multiple: true },
     portfolios: { type: 'string' },
     all: { type: 'boolean' },
@@ -81,13 +104,13 @@ export const command: CliCommand = {
   },
   async run({ values }, io) {
     const body = await runRequest(values);
-    const url = values.url as string | undefined;
-    const run = await apiCall<RunJson>(apiTarget(url, io.env), 'POST', '/api/v1/runs', body);
+    const target = apiTarget(values.url as string | undefined, io.env, values['api-key'] as string | undefined);
+    const run = await apiCall<RunJson>(target, 'POST', '/api/v1/runs', body);
     if (values['no-wait']) {
       await write(io.stdout, `${JSON.stringify(run, null, 2)}\n`);
       return 0;
     }
     io.stderr.write(`Submitted run ${run.run_id} (${run.total} portfolios)\n`);
-    return followAndSummarise(url, run, io);
+    return followAndSummarise(target, run, io);
   },
 };

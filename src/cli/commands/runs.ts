@@ -1,5 +1,5 @@
 import { positiveIntFlag, UsageError, write, type CliCommand } from '../command.js';
-import { apiCall, apiTarget, rate, type Page, type RunJson } from '../runs-client.js';
+import { API_FLAGS, API_FLAGS_USAGE, apiCall, apiTarget, rate, type Page, type RunJson } from '../runs-client.js';
 
 const usage = `Usage:
   ogs runs [--status STATUS] [--limit N] [--offset N] [--json]
@@ -7,12 +7,14 @@ const usage = `Usage:
 Lists runs, newest first.
 
 Flags:
-  --url URL        API base URL (default: OGS_API_URL, else http://127.0.0.1:8080)
-  --status STATUS  queued|running|completed|completed_with_errors|failed|cancelled
-  --limit N        rows (default 20)
-  --offset N       rows to skip (default 0)
-  --json           print the API's JSON page instead of a table
-  -h, --help       this text
+${API_FLAGS_USAGE}
+  --status STATUS        queued|running|completed|completed_with_errors|failed|cancelled
+  --limit N              rows (default 20)
+  --offset N             rows to skip (default 0)
+  --json                 print the API's JSON page instead of a table
+  -h, --help             this text
+
+Exit codes: 0 listed, 1 API error or API unreachable, 2 usage error.
 `;
 
 function table(page: Page<RunJson>): string {
@@ -34,7 +36,7 @@ function table(page: Page<RunJson>): string {
 export const command: CliCommand = {
   usage,
   options: {
-    url: { type: 'string' },
+    ...API_FLAGS,
     status: { type: 'string' },
     limit: { type: 'string' },
     offset: { type: 'string' },
@@ -48,7 +50,7 @@ export const command: CliCommand = {
       params.set('offset', String(offset));
     }
     if (typeof values.status === 'string') params.set('status', values.status);
-    const page = await apiCall<Page<RunJson>>(apiTarget(values.url as string | undefined, io.env), 'GET', `/api/v1/runs?${params}`);
+    const page = await apiCall<Page<RunJson>>(apiTarget(values.url as string | undefined, io.env, values['api-key'] as string | undefined), 'GET', `/api/v1/runs?${params}`);
     await write(io.stdout, values.json ? `${JSON.stringify(page, null, 2)}\n` : table(page));
     return 0;
   },

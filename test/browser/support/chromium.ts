@@ -21,7 +21,8 @@ export function ensureChromium(): void {
   execSync(`${sudo}apt-get update && ${sudo}apt-get install -y chromium`, { stdio: 'inherit', timeout: 600_000 });
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs`, e.g. `--host-resolver-rules=MAP ogs.test 127.0.0.1` to reach the API by a non-loopback name. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   ensureChromium();
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...extraArgs] });
 }

@@ -1,6 +1,14 @@
 /** Relative to /dashboard/, so the page works behind any Ingress sub-path. */
 const BASE = '../api/v1';
 
+/** An HTTP answer that is not 2xx; `status` lets callers fall back on older servers (404/400). */
+export class HttpError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+  }
+}
+
 async function getJson(path) {
   const res = await fetch(`${BASE}${path}`, { headers: { Accept: 'application/json' } });
   if (!res.ok) {
@@ -10,7 +18,7 @@ async function getJson(path) {
     } catch {
       // not JSON: keep the status line
     }
-    throw new Error(detail);
+    throw new HttpError(res.status, detail);
   }
   return res.json();
 }
@@ -18,6 +26,11 @@ async function getJson(path) {
 function query(params) {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
+}
+
+/** `after` (the contract's cursor) when the previous page gave one, else `offset`. */
+function paging({ after, offset, limit }) {
+  return after ? { after, limit } : { offset, limit };
 }
 
 export function listRuns({ offset = 0, limit = 20, status } = {}) {
@@ -28,8 +41,38 @@ export function getRun(id) {
   return getJson(`/runs/${encodeURIComponent(id)}`);
 }
 
-export function listResults(id, { offset = 0, limit = 25, status, portfolioId } = {}) {
-  return getJson(`/runs/${encodeURIComponent(id)}/results${query({ offset, limit, status, portfolio_id: portfolioId })}`);
+export function listResults(id, { offset = 0, after, limit = 25, status, portfolioId } = {}) {
+  return getJson(`/runs/${encodeURIComponent(id)}/results${query({ ...paging({ after, offset, limit }), status, portfolio_id: portfolioId })}`);
+}
+
+/** The run's orders: `/runs/{id}/orders` (keyed pages); servers without it answer 404, then `/orders?run_id=`. */
+export async function listOrders(id, { offset = 0, after, limit = 25 } = {}) {
+  try {
+    return await getJson(`/runs/${encodeURIComponent(id)}/orders${query(paging({ after, offset, limit }))}`);
+  } catch (e) {
+    if (!(e instanceof HttpError) || e.status !== 404 || after) throw e;
+    return getJson(`/orders${query({ run_id: id, offset, limit })}`);
+  }
+}
+
+/** Per-run aggregates for the charts, or null when the server has no summary endpoint (404). */
+export async function getSummary(id) {
+  try {
+    return await getJson(`/runs/${encodeURIComponent(id)}/summary`);
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+let modelNames;
+
+/** Model id → name, read once per page load from the v1 models list (a bare array). */
+export function modelNameMap() {
+  modelNames ??= getJson('/models')
+    .then((models) => new Map((Array.isArray(models) ? models : []).map((m) => [m.model_id, m.name])))
+    .catch(() => new Map());
+  return modelNames;
 }
 
 /** Results seen while paging, so opening a portfolio from a list needs no further request. */

@@ -33,11 +33,6 @@ export function fmtMoney(value) {
   return `${sign}${digits}.${(frac ?? '').padEnd(2, '0').slice(0, 2)}`;
 }
 
-export function fmtPct(fraction, digits = 2) {
-  if (fraction === null || fraction === undefined || fraction === '') return '—';
-  return `${(Number(fraction) * 100).toFixed(digits)}%`;
-}
-
 export function fmtMs(ms) {
   if (ms === null || ms === undefined) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -49,18 +44,72 @@ export function fmtDate(iso) {
   return iso ? new Date(iso).toLocaleString() : '—';
 }
 
-export function badge(status) {
-  return h('span', { class: `badge ${status}`, 'data-status': status }, status.replaceAll('_', ' '));
+/** The words shown for API statuses: the API's own, spaced (`completed_with_errors` → "completed with errors"). */
+export function statusLabel(status) {
+  return status === 'timeout' ? 'timed out' : status.replaceAll('_', ' ');
 }
 
-/** A progress bar for `done` of `total`; colour says whether errors happened. */
-export function progressBar(done, total, state = '') {
-  const pct = total > 0 ? Math.min(100, (done / total) * 100) : 0;
-  const bar = h('div', { class: `progress ${state}`, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': done, title: `${done} / ${total}` });
-  const fill = h('span');
-  fill.style.width = `${pct.toFixed(1)}%`;
-  bar.append(fill);
+export function badge(status) {
+  return h('span', { class: `badge ${status}`, 'data-status': status, title: `status: ${status}` }, statusLabel(status));
+}
+
+/** Colours with one meaning each, shared by bars, charts and their legends. */
+export const COLOURS = { optimal: '#2e7d32', notOptimal: '#b26a00', pending: '#e4e7ec', before: '#98a2b3', after: '#2456c9', buy: '#2e7d32', sell: '#c62828', band: '#dbe6fb', target: '#1d2330' };
+
+export function swatch(color) {
+  const s = h('span', { class: 'swatch' });
+  s.style.background = color;
+  return s;
+}
+
+/** A legend: `[[colour, label], …]`. */
+export function legend(entries, testId) {
+  return h('div', { class: 'legend', 'data-testid': testId }, entries.map(([color, label]) => h('span', {}, swatch(color), label)));
+}
+
+/**
+ * A run's progress as a stacked bar: optimal (green), not optimal (amber), not yet processed
+ * (grey), each segment as wide as its share, so 5 infeasible of 20,000 is a sliver, not a colour.
+ */
+export function progressBar(run) {
+  const total = run.total ?? 0;
+  const optimal = run.succeeded ?? 0;
+  const notOptimal = notOptimalCount(run);
+  const done = run.processed ?? optimal + notOptimal;
+  const bar = h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': done, title: `${fmtInt(optimal)} optimal, ${fmtInt(notOptimal)} not optimal, ${fmtInt(Math.max(0, total - done))} to do, of ${fmtInt(total)}` });
+  const width = (n) => `${total > 0 ? Math.min(100, (n / total) * 100).toFixed(2) : 0}%`;
+  const ok = h('span', { class: 'seg optimal' });
+  ok.style.width = width(optimal);
+  const bad = h('span', { class: 'seg not-optimal' });
+  bad.style.width = width(notOptimal);
+  // A non-zero count stays visible however small its share.
+  if (notOptimal > 0) bad.style.minWidth = '3px';
+  bar.append(ok, bad);
   return bar;
+}
+
+export const progressLegend = () => legend([[COLOURS.optimal, 'optimal'], [COLOURS.notOptimal, 'not optimal (infeasible, timed out, failed)'], [COLOURS.pending, 'not processed yet']], 'progress-legend');
+
+export function notOptimalCount(run) {
+  return (run.infeasible ?? 0) + (run.timed_out ?? 0) + (run.failed ?? 0);
+}
+
+/** A model by name, its id on hover; the id alone when the name is unknown. */
+export function modelLabel(modelId, name) {
+  return h('span', { title: `model ${modelId}`, 'data-model-id': modelId }, name ?? modelId);
+}
+
+/** A weight fraction (`"0.2990"`) in percent of market value: `29.90 %`. */
+export function fmtWeight(fraction, digits = 2) {
+  if (fraction === null || fraction === undefined || fraction === '') return '—';
+  return `${(Number(fraction) * 100).toFixed(digits)} %`;
+}
+
+/** A difference of weights in percentage points: `+0.50 pp`. */
+export function fmtPoints(fraction, digits = 2) {
+  if (fraction === null || fraction === undefined || Number.isNaN(Number(fraction))) return '—';
+  const v = Number(fraction) * 100;
+  return `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(digits)} pp`;
 }
 
 export function card(label, value, testId) {

@@ -1,34 +1,29 @@
 import { listRuns } from './api.js';
-import { badge, fmtDate, fmtInt, fmtMs, h, progressBar } from './dom.js';
+import { badge, fmtDate, fmtInt, fmtMs, h, notOptimalCount, progressBar, progressLegend } from './dom.js';
 
 const PAGE = 20;
-
-function runState(run) {
-  if (run.status === 'completed') return 'done';
-  if (run.status === 'completed_with_errors' || run.status === 'failed') return 'errors';
-  return '';
-}
+/** The runs list refreshes on this period (docs/OPERATIONS.md "Run view"; test/api/operations-doc checks it). */
+export const RUNS_REFRESH_MS = 2000;
 
 function runRow(run) {
-  const errors = (run.infeasible ?? 0) + (run.timed_out ?? 0) + (run.failed ?? 0);
   return h(
     'tr',
     { 'data-run-id': run.run_id },
-    h('td', {}, h('a', { href: `#/runs/${encodeURIComponent(run.run_id)}` }, run.run_id)),
+    h('td', {}, h('a', { href: `#/runs/${encodeURIComponent(run.run_id)}`, class: 'id' }, run.run_id)),
     h('td', {}, badge(run.status)),
-    h('td', {}, progressBar(run.processed ?? 0, run.total ?? 0, runState(run))),
+    h('td', {}, progressBar(run)),
     h('td', { class: 'num' }, `${fmtInt(run.processed)} / ${fmtInt(run.total)}`),
     h('td', { class: 'num' }, fmtInt(run.succeeded)),
-    h('td', { class: 'num' }, fmtInt(errors)),
+    h('td', { class: 'num' }, fmtInt(notOptimalCount(run))),
     h('td', {}, fmtDate(run.created_at)),
     h('td', { class: 'num' }, fmtMs(run.elapsed_ms)),
   );
 }
 
-/** The runs list, newest first, refreshed every 2 s. */
+/** The runs list, newest first, refreshed every {@link RUNS_REFRESH_MS}. */
 export function runsView(root, params) {
   const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
-  const body = h('tbody');
+  const body = h('tbody', {}, h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'loading…')));
   const info = h('span', { class: 'muted' });
   const prev = h('button', { onclick: () => (location.hash = `#/?offset=${Math.max(0, offset - PAGE)}`) }, '← Newer');
   const next = h('button', { onclick: () => (location.hash = `#/?offset=${offset + PAGE}`) }, 'Older →');
@@ -37,10 +32,13 @@ export function runsView(root, params) {
     h('h1', {}, 'Runs'),
     error,
     h('table', { 'data-testid': 'runs' },
-      h('thead', {}, h('tr', {}, ['Run', 'Status', 'Progress', 'Processed', 'Succeeded', 'Not optimal', 'Created', 'Elapsed'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['Run', 'Status', 'Progress', 'Processed', 'Optimal', 'Not optimal', 'Created', 'Elapsed'].map((t) => h('th', {}, t)))),
       body),
+    progressLegend(),
     h('div', { class: 'pager' }, prev, next, info),
   );
+  let timer;
+  let stopped = false;
   async function refresh() {
     try {
       const page = await listRuns({ offset, limit: PAGE });
@@ -53,8 +51,11 @@ export function runsView(root, params) {
     } catch (e) {
       error.textContent = `Could not load runs: ${e.message}`;
     }
+    if (!stopped) timer = setTimeout(refresh, RUNS_REFRESH_MS);
   }
   refresh();
-  const timer = setInterval(refresh, 2000);
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
