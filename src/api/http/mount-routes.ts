@@ -63,7 +63,7 @@ export function mountRoutes(
           params: parse(route.params, req.params, 'params'),
           query: parse(route.query, req.query, 'query'),
           body: parse(route.body, req.body, 'body'),
-          ctx: { log: res.locals.log, correlationId: res.locals.correlationId, headers: req.headers, signal: gone.signal },
+          ctx: { log: res.locals.log, correlationId: res.locals.correlationId, headers: req.headers, apiKeyName: res.locals.apiKeyName as string | undefined, signal: gone.signal },
         };
         write(res, await route.handler(input as never, services));
       }),

@@ -5,12 +5,14 @@ import { runRoutes } from './runs.js';
 import { v1RebalanceRoutes } from './v1-rebalance.js';
 import { rebalanceRoutes } from './rebalances.js';
 import { marketDataRoutes } from './market-data.js';
+import { proposalRoutes } from './proposals.js';
 
 /** Every route of the API, in registration order. Add a feature's routes with one line. */
 export const routes: readonly RouteDefinition[] = [
   ...healthRoutes,
   ...modelRoutes,
   ...runRoutes,
+  ...proposalRoutes,
   ...v1RebalanceRoutes,
   ...rebalanceRoutes,
   ...marketDataRoutes,

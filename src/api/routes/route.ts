@@ -18,6 +18,8 @@ export interface RouteContext {
   log: Logger;
   correlationId: string;
   headers: IncomingHttpHeaders;
+  /** The name of the API key the request presented, when keys carry names; undefined otherwise. */
+  apiKeyName?: string;
   /** Aborted when the client goes away before the answer is written (e.g. to end a long poll early). */
   signal: AbortSignal;
 }
