@@ -6,6 +6,7 @@ import { v1RebalanceRoutes } from './v1-rebalance.js';
 import { rebalanceRoutes } from './rebalances.js';
 import { marketDataRoutes } from './market-data.js';
 import { proposalRoutes } from './proposals.js';
+import { blockRoutes } from './blocks.js';
 
 /** Every route of the API, in registration order. Add a feature's routes with one line. */
 export const routes: readonly RouteDefinition[] = [
@@ -13,6 +14,7 @@ export const routes: readonly RouteDefinition[] = [
   ...modelRoutes,
   ...runRoutes,
   ...proposalRoutes,
+  ...blockRoutes,
   ...v1RebalanceRoutes,
   ...rebalanceRoutes,
   ...marketDataRoutes,
