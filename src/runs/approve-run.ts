@@ -21,8 +21,8 @@ export interface ApprovalDeps extends ApprovalCheckDeps {
   runOf(runId: string): Promise<RunDocument>;
   /** Runs queued or running now: approving while one of them re-runs the same models is refused. */
   inProgress(): Promise<RunDocument[]>;
-  /** Called once the approved orders are all written (plans sending when it is on). */
-  onApproved?(runId: string): Promise<void>;
+  /** An Order Service is configured: approved orders are to be sent (by the workers' send sweeper). */
+  sendOrders: boolean;
   logger: Logger;
 }
 
@@ -57,6 +57,7 @@ export async function approveRun(deps: ApprovalDeps, runId: string, request: Dec
     decided_at: now,
     orders_written_at: null,
     order_count: null,
+    send: deps.sendOrders,
   });
   if (!claim.won) throw await alreadyDecided(deps, run, claim.decision);
   return writeApprovedOrders(deps, run, claim.decision);
@@ -65,7 +66,7 @@ export async function approveRun(deps: ApprovalDeps, runId: string, request: Dec
 /** Rejects a proposal once: nothing is written but the decision. */
 export async function rejectRun(deps: ApprovalDeps, runId: string, request: Pick<DecisionRequest, 'by'>, now = new Date()): Promise<RunDecisionDocument> {
   const run = await decidableRun(deps, runId);
-  const claim = await deps.decisions.claim({ _id: runId, decision: 'rejected', include: null, exclude: [], decided_by: request.by, decided_at: now, orders_written_at: null, order_count: 0 });
+  const claim = await deps.decisions.claim({ _id: runId, decision: 'rejected', include: null, exclude: [], decided_by: request.by, decided_at: now, orders_written_at: null, order_count: 0, send: false });
   if (!claim.won) throw await alreadyDecided(deps, run, claim.decision);
   deps.logger.info({ run_id: runId, by: request.by }, 'proposal rejected');
   return claim.decision;
@@ -123,6 +124,5 @@ async function writeApprovedOrders(deps: ApprovalDeps, run: RunDocument, decisio
   const at = new Date();
   await deps.decisions.markOrdersWritten(run._id, count, at);
   deps.logger.info({ run_id: run._id, by: decision.decided_by, orders: count }, 'proposal approved: orders written');
-  await deps.onApproved?.(run._id);
   return { ...decision, orders_written_at: at, order_count: count };
 }

@@ -13,6 +13,7 @@ import { RunService } from './run-service.js';
 import type { ApprovalDeps } from './approve-run.js';
 import { ModelsRepository } from '../store/models-repository.js';
 import { RunDecisionsRepository } from '../store/run-decisions-repository.js';
+import { OutboxRepository } from '../store/outbox-repository.js';
 
 /** The pipeline's API services. */
 export interface RunServices {
@@ -26,6 +27,8 @@ export interface RunServices {
   v1WaitMs: number;
   /** What approving or rejecting a proposal needs (`src/runs/approve-run.ts`). */
   approvals: ApprovalDeps;
+  /** The outbox of orders sent to the Order Service; `enabled` when `ORDER_SERVICE_URL` is set. */
+  sending: { outbox: OutboxRepository; enabled: boolean };
 }
 
 /** Builds the runs and rebalances services on the API's shared Redis connection and database. */
@@ -64,6 +67,7 @@ export function buildRunServices(ctx: {
     catalog: ctx.catalog,
     v1WaitMs: ctx.config.V1_REBALANCE_WAIT_SECONDS * 1000,
     approvals: approvalDeps(ctx, runs, orders),
+    sending: { outbox: new OutboxRepository(ctx.db), enabled: ctx.config.ORDER_SERVICE_URL !== undefined },
   };
 }
 
@@ -80,6 +84,7 @@ function approvalDeps(ctx: { config: Config; db: Db; logger: Logger }, runs: Run
     currentModels: (ids) => models.findByIds(ids),
     maxPriceAgeMs: ctx.config.APPROVAL_MAX_PRICE_AGE_SECONDS * 1000,
     snapshotMarketData: ctx.config.MARKET_DATA_SOURCE === 'snapshot',
+    sendOrders: ctx.config.ORDER_SERVICE_URL !== undefined,
     logger: ctx.logger,
   };
 }

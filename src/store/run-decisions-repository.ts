@@ -22,6 +22,8 @@ export interface RunDecisionDocument {
   /** Set once every approved order is written; null while writing (a crash leaves it null, and the next approve call finishes it). */
   orders_written_at: Date | null;
   order_count: number | null;
+  /** Sending was on (an Order Service configured) when approved: the send sweeper sends these. */
+  send: boolean;
 }
 
 export class RunDecisionsRepository {
@@ -46,10 +48,5 @@ export class RunDecisionsRepository {
 
   async markOrdersWritten(runId: string, count: number, at: Date): Promise<void> {
     await this.decisions.updateOne({ _id: runId }, { $set: { orders_written_at: at, order_count: count } });
-  }
-
-  /** Approvals whose orders were written since `since` (the send sweeper's candidates). */
-  async approvedSince(since: Date): Promise<RunDecisionDocument[]> {
-    return this.decisions.find({ decision: 'approved', orders_written_at: { $gt: since } }).toArray();
   }
 }

@@ -7,6 +7,7 @@ import { rebalanceRoutes } from './rebalances.js';
 import { marketDataRoutes } from './market-data.js';
 import { proposalRoutes } from './proposals.js';
 import { blockRoutes } from './blocks.js';
+import { sendingRoutes } from './sending.js';
 
 /** Every route of the API, in registration order. Add a feature's routes with one line. */
 export const routes: readonly RouteDefinition[] = [
@@ -15,6 +16,7 @@ export const routes: readonly RouteDefinition[] = [
   ...runRoutes,
   ...proposalRoutes,
   ...blockRoutes,
+  ...sendingRoutes,
   ...v1RebalanceRoutes,
   ...rebalanceRoutes,
   ...marketDataRoutes,
