@@ -9,6 +9,7 @@ import { OutboxRepository } from '../store/outbox-repository.js';
 import { OrderServiceClient } from './order-service-client.js';
 import { RetryLater, sendBatch, type BatchReport } from './send-batch.js';
 import { sweep } from './send-sweeper.js';
+import { STALLED_SETTINGS } from '../worker/worker-settings.js';
 
 /** The queue of send jobs (one per batch) and of the repeatable sweep. */
 export const SEND_QUEUE = 'order-send';
@@ -59,6 +60,10 @@ export async function startSending(ctx: { config: Config; db: Db; logger: Logger
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.SEND_CONCURRENCY,
+      // A killed worker's batch is back within about lockDuration + stalledInterval; resuming it
+      // is safe (it is reconciled first), so it may stall more often than a chunk.
+      ...STALLED_SETTINGS,
+      maxStalledCount: 10,
       settings: { backoffStrategy: (attemptsMade, _type, err) => retryDelayMs(attemptsMade, err, config.ORDER_SERVICE_TIMEOUT_MS) },
     },
   );
