@@ -4,20 +4,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import express from 'express';
+import { cliIo } from '../support/cli-io.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { runsApiStub } from '../browser/support/runs-api-stub.js';
 
-function io(env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { io: { stdin: new PassThrough(), stdout, stderr, env }, out: () => out, err: () => err };
-}
+const io = cliIo;
 
 describe('ogs run, runs and run-status against the runs API', () => {
   let server: Server;

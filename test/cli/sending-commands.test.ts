@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import express from 'express';
+import { cliIo } from '../support/cli-io.js';
 import { runCli } from '../../src/cli/run-cli.js';
 
 const RUN = '0123456789abcdef01234567';
 
-function io(env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { io: { stdin: new PassThrough(), stdout, stderr, env }, out: () => out, err: () => err };
-}
+const io = cliIo;
 
 describe('ogs approve, reject and sending', () => {
   let server: Server;

@@ -4,21 +4,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { cliIo } from '../../support/cli-io.js';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { createTestApi, type TestApi } from '../../api/models-support.js';
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
 
-function io(env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { io: { stdin: new PassThrough(), stdout, stderr, env }, out: () => out, err: () => err };
-}
+const io = cliIo;
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
