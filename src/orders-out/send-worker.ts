@@ -7,8 +7,8 @@ import type { Logger } from '../observability/logger.js';
 import { createSendMetrics } from '../observability/send-metrics.js';
 import { OutboxRepository } from '../store/outbox-repository.js';
 import { OrderServiceClient } from './order-service-client.js';
-import { RetryLater, sendBatch, type BatchReport } from './send-batch.js';
-import { sweep } from './send-sweeper.js';
+import { RetryLater, sendBatch } from './send-batch.js';
+import { planAndEnqueue, sweep } from './send-sweeper.js';
 import { STALLED_SETTINGS } from '../worker/worker-settings.js';
 
 /** The queue of send jobs (one per batch) and of the repeatable sweep. */
@@ -22,9 +22,10 @@ const MAX_BACKOFF_MS = 30_000;
 /** A batch is retried this many times before it stays failed on the queue board for an operator. */
 const SEND_ATTEMPTS = 500;
 
-/** The data of a send job. */
+/** The data of a job on the send queue: a batch to send (`send`), a run to plan (`plan`), or nothing (`sweep`). */
 export interface SendJobData {
-  batch_id: string;
+  batch_id?: string;
+  run_id?: string;
 }
 
 /**
@@ -53,9 +54,13 @@ export async function startSending(ctx: { config: Config; db: Db; logger: Logger
     logger,
   };
   const sweepDeps = { db: ctx.db, outbox, queue, batchSize: config.SEND_BATCH_SIZE, logger };
-  const worker = new Worker<SendJobData, BatchReport | Awaited<ReturnType<typeof sweep>>>(
+  const worker = new Worker<SendJobData, unknown>(
     SEND_QUEUE,
-    (job: Job<SendJobData>) => (job.name === 'sweep' ? sweep(sweepDeps) : sendBatch(sendDeps, job.data.batch_id)),
+    (job: Job<SendJobData>): Promise<unknown> => {
+      if (job.name === 'sweep') return sweep(sweepDeps);
+      if (job.name === 'plan') return planAndEnqueue(sweepDeps, job.data.run_id!);
+      return sendBatch(sendDeps, job.data.batch_id!);
+    },
     {
       connection,
       prefix: config.QUEUE_PREFIX,
