@@ -57,7 +57,8 @@ describeChaos(`chaos: sending a ${PORTFOLIOS}-portfolio proposal through faults`
     expect(approved.status).toBe(200);
     const started = Date.now();
 
-    await waitFor(async () => standIn.posts >= 6, TIMEOUT_MS, 'no POST reached the Order Service');
+    const tails = () => cluster.workers.map((w) => `--- ${w.name}\n${w.tail()}`).join('\n');
+    await waitFor(async () => standIn.posts >= 6, TIMEOUT_MS, () => `no POST reached the Order Service\n${tails()}`);
     const victim = cluster.liveWorkers()[0]!;
     victim.proc.kill('SIGKILL');
     await victim.exited;
@@ -66,7 +67,8 @@ describeChaos(`chaos: sending a ${PORTFOLIOS}-portfolio proposal through faults`
     standIn.faults.retryAfterSeconds = 2;
     await sleep(10_000);
     standIn.faults.slowMs = 0;
-    await waitFor(async () => (await api('GET', `/api/v1/runs/${runId}/sending`)).body.state === 'done', TIMEOUT_MS, 'sending did not finish');
+    let status: Record<string, unknown> = {};
+    await waitFor(async () => (status = (await api('GET', `/api/v1/runs/${runId}/sending`)).body).state === 'done', TIMEOUT_MS, () => `sending did not finish: ${JSON.stringify(status)}\n${tails()}`);
     const elapsedMs = Date.now() - started;
 
     const db = await cluster.db();
