@@ -39,8 +39,10 @@ try {
   const approvedAt = Date.now();
   const decision = await call('POST', `/api/v1/runs/${runId}/approve`, {});
   const writtenAt = Date.now();
-  await waitFor(async () => (await call('GET', `/api/v1/runs/${runId}/sending`)).state === 'done', 1_800_000, 'sending did not finish');
+  let status: Record<string, unknown> = {};
+  await waitFor(async () => (status = await call('GET', `/api/v1/runs/${runId}/sending`)).state === 'done', 1_800_000, 'sending did not finish');
   const doneAt = Date.now();
+  const plannedAt = Date.parse(status.planned_at as string);
   const orders = decision.order_count as number;
   const received = standIn.orders.length;
 
@@ -63,6 +65,7 @@ try {
   console.log(`orders approved / received          ${orders} / ${received}`);
   console.log(`submit-to-proposal-final ms         ${proposedAt - submittedAt}`);
   console.log(`approve (write orders) ms           ${writtenAt - approvedAt}`);
+  console.log(`planned (sweep + batching) ms       ${plannedAt - writtenAt} after the orders were written`);
   console.log(`approve-to-all-acknowledged ms      ${doneAt - approvedAt}`);
   console.log(`submit-to-all-acknowledged ms       ${doneAt - submittedAt}`);
   console.log(`outbox send (written → all acked)   ${sendMs} ms, ${rate(orders, sendMs)} orders/s`);
