@@ -41,6 +41,10 @@ describe('sending orders to the Order Service exactly once, through its faults',
     expect(d.results).toHaveLength(d.orders.length);
     expect(d.results.every(([, state, id]) => state === 'sent' && d.receivedIds.has(id!))).toBe(true);
     expect(new Set(d.results.map(([, , id]) => id)).size).toBe(d.orders.length);
+    const metrics = await (await fetch(`http://127.0.0.1:${p.worker!.httpPort}/metrics`)).text();
+    expect(Number(/^ogs_orders_sent_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(d.orders.length);
+    expect(metrics).toMatch(/^ogs_orders_in_flight\{[^}]*\} 0$/m);
+    expect(metrics).toMatch(/^ogs_outbox_oldest_pending_seconds\{[^}]*\} \d/m);
   }, 60_000);
 
   it('when a response is dropped after the commit, then the batch is reconciled and nothing is sent twice', async () => {
