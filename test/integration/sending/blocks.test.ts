@@ -3,6 +3,7 @@ import request from 'supertest';
 import { ORDERS_COLLECTION, type OrderDocument } from '../../../src/store/orders-repository.js';
 import { seedBook, type Book } from '../pipeline/support/book.js';
 import { runToCompletion, startPipeline, type Pipeline } from '../pipeline/support/harness.js';
+import { dropQueueKeys } from './support/sending.js';
 
 /** A price with at most 2 places, in cents. */
 const cents100 = (price: string) => {
@@ -25,6 +26,7 @@ describe('blocks and CSV exports', () => {
   }, 60_000);
   afterAll(async () => {
     await p?.stop();
+    if (p) await dropQueueKeys(p.prefix);
   });
 
   it('when blocks are read, then each security and side sums its orders, and every order is in exactly one block', async () => {

@@ -5,6 +5,7 @@ import { RESULTS_COLLECTION, type ResultDocument } from '../../../src/store/resu
 import { ModelsRepository } from '../../../src/store/models-repository.js';
 import { seedBook, seedHoldings, type Book } from '../pipeline/support/book.js';
 import { runToCompletion, startPipeline, type Pipeline } from '../pipeline/support/harness.js';
+import { dropQueueKeys } from './support/sending.js';
 
 const PORTFOLIOS = 12;
 
@@ -34,6 +35,7 @@ describe('proposals: approve once, reject, refuse when stale', () => {
   }, 60_000);
   afterAll(async () => {
     await p?.stop();
+    if (p) await dropQueueKeys(p.prefix);
   });
 
   it('when a proposal runs, then it has results with trades but no orders', async () => {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { startOrderServiceStandIn, type OrderServiceStandIn } from '../../support/order-service/stand-in.js';
 import { seedBook, type Book } from '../pipeline/support/book.js';
 import { runToCompletion, startPipeline, type Pipeline } from '../pipeline/support/harness.js';
-import { deliveryOf, waitSent } from './support/sending.js';
+import { deliveryOf, dropQueueKeys, waitSent } from './support/sending.js';
 
 const PORTFOLIOS = 15;
 
@@ -32,6 +32,7 @@ describe('sending orders to the Order Service exactly once, through its faults',
   }, 60_000);
   afterAll(async () => {
     await p?.stop();
+    if (p) await dropQueueKeys(p.prefix);
     await standIn?.stop();
   });
 

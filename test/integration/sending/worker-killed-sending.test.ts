@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startOrderServiceStandIn, type OrderServiceStandIn } from '../../support/order-service/stand-in.js';
 import { seedBook, type Book } from '../pipeline/support/book.js';
 import { runToCompletion, startPipeline, type Pipeline } from '../pipeline/support/harness.js';
-import { deliveryOf, waitSent } from './support/sending.js';
+import { deliveryOf, dropQueueKeys, waitSent } from './support/sending.js';
 
 const workerMain = join(import.meta.dirname, '..', '..', '..', 'dist', 'worker', 'main.js');
 
@@ -34,6 +34,7 @@ describe('a worker killed while its batch is at the Order Service', () => {
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await p?.stop();
+    if (p) await dropQueueKeys(p.prefix);
     await standIn?.stop();
   });
 

@@ -1,9 +1,11 @@
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Db } from 'mongodb';
 import { ORDERS_COLLECTION, type OrderDocument } from '../../../../src/store/orders-repository.js';
 import { OutboxRepository, type PackedResult } from '../../../../src/store/outbox-repository.js';
 import type { OrderServiceStandIn } from '../../../support/order-service/stand-in.js';
+import { redisUrl } from '../../../support/redis.js';
 
 /** Polls the run's send status until every order is sent or rejected. */
 export async function waitSent(app: Express, runId: string, timeoutS = 60): Promise<Record<string, unknown>> {
@@ -34,4 +36,19 @@ export async function deliveryOf(db: Db, standIn: OrderServiceStandIn, runId: st
     results,
     reconciled: outcomes.reduce((n, o) => n + o.reconciled, 0),
   };
+}
+
+/** Deletes every Redis key under the test's queue prefix (the send queue's scheduler included). */
+export async function dropQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
 }
