@@ -27,6 +27,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
     const responses = Object.fromEntries(
       Object.entries(route.responses).map(([status, spec]) => {
         const schema = spec.schema ?? (Number(status) >= 400 ? errorSchema : undefined);
+        if (spec.contentType) return [status, { description: spec.description, content: { [spec.contentType]: { schema: z.string() } } }];
         return [status, { description: spec.description, ...(schema ? { content: { 'application/json': { schema } } } : {}) }];
       }),
     );

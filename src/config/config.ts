@@ -81,6 +81,18 @@ export const envSchema = z.object({
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
   /** Requests a quiet client may send at once before the rate limit applies. @defaultValue 100 */
   API_RATE_LIMIT_BURST: positiveInt.max(1_000_000).default(100),
+  /** A proposal whose run read its prices longer ago than this is not approved (409). @defaultValue 3600 */
+  APPROVAL_MAX_PRICE_AGE_SECONDS: positiveInt.max(30 * 86_400).default(3600),
+  /** The GlobeCo Order Service; sending orders is off while unset. */
+  ORDER_SERVICE_URL: z.url().optional(),
+  /** Per-request timeout towards the Order Service; past it a batch's outcome is unknown and reconciled. @defaultValue 10000 */
+  ORDER_SERVICE_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
+  /** Orders per POST to the Order Service (its limit is 1,000). @defaultValue 1000 */
+  SEND_BATCH_SIZE: positiveInt.max(1000).default(1000),
+  /** Send jobs a worker process runs at once. @defaultValue 2 */
+  SEND_CONCURRENCY: positiveInt.max(64).default(2),
+  /** How often the send sweeper looks for runs whose orders are ready to send. @defaultValue 5 */
+  SEND_SWEEP_SECONDS: positiveInt.max(3600).default(5),
 });
 
 /** The parsed, frozen configuration. */

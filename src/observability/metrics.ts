@@ -14,6 +14,10 @@ export const METRIC_NAMES = {
   marketDataRequests: 'ogs_market_data_requests_total',
   queueJobs: 'ogs_queue_jobs',
   queueScrapeErrors: 'ogs_queue_scrape_errors_total',
+  ordersSent: 'ogs_orders_sent_total',
+  ordersRejected: 'ogs_orders_rejected_total',
+  ordersInFlight: 'ogs_orders_in_flight',
+  outboxOldestPending: 'ogs_outbox_oldest_pending_seconds',
 } as const;
 
 /** Outcome of one portfolio in a run (the `outcome` label of `ogs_portfolios_total`). */

@@ -10,6 +10,10 @@ import { RunsRepository } from '../store/runs-repository.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { RebalanceService } from './rebalance-service.js';
 import { RunService } from './run-service.js';
+import type { ApprovalDeps } from './approve-run.js';
+import { ModelsRepository } from '../store/models-repository.js';
+import { RunDecisionsRepository } from '../store/run-decisions-repository.js';
+import { OutboxRepository } from '../store/outbox-repository.js';
 
 /** The pipeline's API services. */
 export interface RunServices {
@@ -21,6 +25,10 @@ export interface RunServices {
   catalog: ModelCatalog;
   /** `V1_REBALANCE_WAIT_SECONDS` in milliseconds. */
   v1WaitMs: number;
+  /** What approving or rejecting a proposal needs (`src/runs/approve-run.ts`). */
+  approvals: ApprovalDeps;
+  /** The outbox of orders sent to the Order Service; `enabled` when `ORDER_SERVICE_URL` is set. */
+  sending: { outbox: OutboxRepository; enabled: boolean };
 }
 
 /** Builds the runs and rebalances services on the API's shared Redis connection and database. */
@@ -38,6 +46,7 @@ export function buildRunServices(ctx: {
   const queue = createRebalanceQueue({ connection: ctx.redis, prefix: ctx.config.QUEUE_PREFIX });
   ctx.onClose(() => queue.close());
   const results = new ResultsRepository(ctx.db);
+  const orders = new OrdersRepository(ctx.db);
   const runs = new RunService({
     runs: new RunsRepository(ctx.db),
     keys: new RunKeys(ctx.fastRedis, ctx.config.QUEUE_PREFIX),
@@ -45,9 +54,10 @@ export function buildRunServices(ctx: {
     rebalances: new RebalancesRepository(ctx.db),
     models: ctx.catalog,
     results,
-    orders: new OrdersRepository(ctx.db),
+    orders,
     queue,
     chunkSize: ctx.config.CHUNK_SIZE,
+    sendOrders: ctx.config.ORDER_SERVICE_URL !== undefined,
     logger: ctx.logger,
   });
   return {
@@ -56,5 +66,25 @@ export function buildRunServices(ctx: {
     queue,
     catalog: ctx.catalog,
     v1WaitMs: ctx.config.V1_REBALANCE_WAIT_SECONDS * 1000,
+    approvals: approvalDeps(ctx, runs, orders),
+    sending: { outbox: new OutboxRepository(ctx.db), enabled: ctx.config.ORDER_SERVICE_URL !== undefined },
+  };
+}
+
+function approvalDeps(ctx: { config: Config; db: Db; logger: Logger }, runs: RunService, orders: OrdersRepository): ApprovalDeps {
+  const models = new ModelsRepository(ctx.db);
+  const stored = new RunsRepository(ctx.db);
+  return {
+    db: ctx.db,
+    decisions: new RunDecisionsRepository(ctx.db),
+    orders,
+    runOf: async (runId) => (await runs.get(runId)).run,
+    inProgress: async () => (await Promise.all((['queued', 'running'] as const).map((s) => runs.list(0, 1000, s)))).flatMap((p) => p.items.map((i) => i.run)),
+    snapshotsOf: (run) => stored.modelsOf(run._id, run.model_ids),
+    currentModels: (ids) => models.findByIds(ids),
+    maxPriceAgeMs: ctx.config.APPROVAL_MAX_PRICE_AGE_SECONDS * 1000,
+    snapshotMarketData: ctx.config.MARKET_DATA_SOURCE === 'snapshot',
+    sendOrders: ctx.config.ORDER_SERVICE_URL !== undefined,
+    logger: ctx.logger,
   };
 }

@@ -13,7 +13,7 @@ import {
   type RunPlan,
 } from '../queue/index.js';
 import type { RebalancesRepository } from '../store/rebalances-repository.js';
-import { ZERO_COUNTS, type RunChunkDocument, type RunDocument, type RunSelection } from '../store/run-documents.js';
+import { ZERO_COUNTS, type RunChunkDocument, type RunDocument, type RunMode, type RunSelection } from '../store/run-documents.js';
 import type { RunsRepository } from '../store/runs-repository.js';
 import { planChunks, toChunkDocuments, toModelDocuments, toRebalanceDocuments } from './plan-run.js';
 import { resolveSelection, type ModelIndexSource } from './resolve-selection.js';
@@ -30,6 +30,8 @@ export interface RunRequest {
   selection: RunSelection;
   options: RunOptionsInput;
   kind?: RunDocument['kind'];
+  /** @defaultValue `execute` */
+  mode?: RunMode;
   idempotencyKey?: string;
 }
 
@@ -50,6 +52,8 @@ export interface CreateRunDeps {
   models: ModelIndexSource;
   queue: RebalanceQueue;
   chunkSize: number;
+  /** An Order Service is configured: executed runs are marked for sending. @defaultValue false */
+  sendOrders?: boolean;
   logger: Logger;
   now?: () => Date;
 }
@@ -112,6 +116,8 @@ async function planRun(deps: CreateRunDeps, runId: string, request: RunRequest, 
     solve_options: toSolveOptions(request.options),
     priority: priorityForRun(items.length, kind !== 'native'),
     kind,
+    mode: request.mode ?? 'execute',
+    send_orders: (deps.sendOrders ?? false) && (request.mode ?? 'execute') === 'execute',
     total: items.length,
     chunk_count: chunks.length,
     enqueued_chunks: 0,
@@ -153,7 +159,7 @@ function toPlannedChunk(chunk: RunChunkDocument): PlannedChunk {
 
 /** Canonical JSON (sorted keys) hashed, so key order in the body does not matter. */
 function requestHash(request: RunRequest): string {
-  return createHash('sha256').update(canonical({ selection: request.selection, options: request.options, kind: request.kind ?? 'native' })).digest('hex');
+  return createHash('sha256').update(canonical({ selection: request.selection, options: request.options, kind: request.kind ?? 'native', mode: request.mode === 'propose' ? 'propose' : undefined })).digest('hex');
 }
 
 function canonical(value: unknown): string {

@@ -9,6 +9,7 @@ export function toRunJson(run: RunDocument, counts: RunCounts) {
   return {
     run_id: run._id,
     status: run.status,
+    mode: run.mode ?? 'execute',
     total: run.total,
     ...counts,
     selection: run.selection,

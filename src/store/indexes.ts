@@ -3,6 +3,7 @@ import { ensureModelIndexes } from './models-repository.js';
 import { ensureRunPipelineIndexes } from './run-indexes.js';
 import { ensureHoldingsIndexes } from './holdings-repository.js';
 import { ensurePricesIndexes } from './prices-repository.js';
+import { ensureOutboxIndexes } from './outbox-repository.js';
 
 /**
  * Creates every collection's indexes. Idempotent, run at start by each composition
@@ -13,4 +14,5 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await ensureRunPipelineIndexes(db);
   await ensureHoldingsIndexes(db);
   await ensurePricesIndexes(db);
+  await ensureOutboxIndexes(db);
 }

@@ -5,6 +5,9 @@ export type RunStatus = 'queued' | 'running' | 'completed' | 'completed_with_err
 
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
 
+/** Whether a run writes orders at once (`execute`) or waits for approval (`propose`). */
+export type RunMode = 'propose' | 'execute';
+
 /** What the run was asked to rebalance, as submitted. */
 export type RunSelection = { model_ids: string[] } | { portfolio_ids: string[] } | { all: true };
 
@@ -34,6 +37,13 @@ export interface RunDocument {
   options: Record<string, unknown>;
   solve_options: SolveOptions;
   priority: number;
+  /**
+   * `execute` writes orders as portfolios solve; `propose` writes results only, and orders once
+   * approved (`src/runs/approve-run.ts`). Absent on runs stored before modes existed: execute.
+   */
+  mode?: RunMode;
+  /** Set at creation when an Order Service is configured: the run's orders are to be sent once final. */
+  send_orders?: boolean;
   /** `native` (POST /runs), or a v1 rebalance endpoint, which waits and answers in the v1 shape. */
   kind: 'native' | 'v1-model' | 'v1-portfolio';
   total: number;

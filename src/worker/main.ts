@@ -20,6 +20,7 @@ import { RunModelCache } from './run-model-cache.js';
 import { startWorkerHttp } from './worker-http.js';
 import { STALLED_SETTINGS, type WorkerTuning } from './worker-settings.js';
 import { isMainModule, runAsMain } from '../process/run-as-main.js';
+import { startSending } from '../orders-out/send-worker.js';
 
 /** A running worker process. */
 export interface RunningWorker {
@@ -87,6 +88,8 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
         logger.error({ job_id: job.id, err: e }, 'could not record the failed chunk'),
       );
     });
+    // Sending to the Order Service (off unless ORDER_SERVICE_URL is set): src/orders-out/send-worker.ts.
+    closers.push(await startSending({ config, db: mongo.db, logger, registry: metrics.registry }));
     const http = await startWorkerHttp(config.WORKER_HTTP_PORT, { mongodb: () => pingMongo(mongo.db), redis: () => redis.ping() }, metrics.registry);
     // Closed last (closers run in reverse): probes and /metrics keep answering while the
     // worker drains its active chunks on SIGTERM, which can take up to the solve deadline.

@@ -126,8 +126,9 @@ async function solveChunk(deps: ChunkProcessorDeps, run: RunDocument, items: Run
   }
   timings.solve_ms += Date.now() - mark;
   mark = Date.now();
-  // Orders before results: a stored result implies its orders are stored too.
-  await deps.orders.insertMany(orders);
+  // Orders before results: a stored result implies its orders are stored too. A proposal
+  // writes none: approval writes them from the results (src/runs/approve-run.ts).
+  if (run.mode !== 'propose') await deps.orders.insertMany(orders);
   timings.write_ms += Date.now() - mark;
   return docs;
 }

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import type { ZodType } from 'zod';
 import { InvalidInput } from '../../errors/index.js';
@@ -31,10 +33,12 @@ class UnsupportedMediaType extends Error {
   readonly type = 'media.unsupported';
 }
 
-function write(res: Response, result: RouteResult): void {
+async function write(res: Response, result: RouteResult): Promise<void> {
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   res.status(result.status ?? 200);
-  if (result.body === undefined) res.end();
+  // Backpressure from the socket paces the source, so a large export holds one piece at a time.
+  if (result.stream) await pipeline(Readable.from(result.stream), res);
+  else if (result.body === undefined) res.end();
   else res.json(result.body);
 }
 
@@ -63,9 +67,9 @@ export function mountRoutes(
           params: parse(route.params, req.params, 'params'),
           query: parse(route.query, req.query, 'query'),
           body: parse(route.body, req.body, 'body'),
-          ctx: { log: res.locals.log, correlationId: res.locals.correlationId, headers: req.headers, signal: gone.signal },
+          ctx: { log: res.locals.log, correlationId: res.locals.correlationId, headers: req.headers, apiKeyName: res.locals.apiKeyName as string | undefined, signal: gone.signal },
         };
-        write(res, await route.handler(input as never, services));
+        await write(res, await route.handler(input as never, services));
       }),
     );
   }

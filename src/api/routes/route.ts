@@ -10,6 +10,8 @@ export interface ResponseSpec {
   description: string;
   /** JSON body schema; omit for empty bodies (204) or error bodies (the shared error schema is used). */
   schema?: ZodType;
+  /** A non-JSON body (e.g. `text/csv`), documented as a string of that media type. */
+  contentType?: string;
 }
 
 /** What a handler gets besides its parsed input. */
@@ -18,6 +20,8 @@ export interface RouteContext {
   log: Logger;
   correlationId: string;
   headers: IncomingHttpHeaders;
+  /** The name of the API key the request presented, when keys carry names; undefined otherwise. */
+  apiKeyName?: string;
   /** Aborted when the client goes away before the answer is written (e.g. to end a long poll early). */
   signal: AbortSignal;
 }
@@ -27,6 +31,8 @@ export interface RouteResult {
   /** @defaultValue 200 */
   status?: number;
   body?: unknown;
+  /** A body streamed piece by piece instead of `body` (e.g. a CSV export); set `Content-Type` in `headers`. */
+  stream?: AsyncIterable<string>;
   headers?: Record<string, string>;
 }
 

@@ -35,6 +35,10 @@ export const runCreateBody = z
     model_ids: z.array(hexId('6945a1f0c2d3e4f5a6b7c8d0')).min(1).max(10_000).optional(),
     portfolio_ids: z.array(portfolioId).min(1).max(200_000).optional(),
     all: z.literal(true).optional(),
+    mode: z
+      .enum(['propose', 'execute'])
+      .default('execute')
+      .meta({ description: '`execute` writes orders at once; `propose` writes results only, and orders when approved.' }),
     options: runOptions.default({}),
   })
   .strict()
@@ -81,6 +85,7 @@ export const runOutput = z
   .object({
     run_id: z.string(),
     status: runStatus,
+    mode: z.enum(['propose', 'execute']),
     ...counts,
     selection: z.record(z.string(), z.unknown()),
     options: z.record(z.string(), z.unknown()),

@@ -42,7 +42,7 @@ export const runRoutes = [
       const selection: RunSelection = body.model_ids ? { model_ids: body.model_ids } : body.portfolio_ids ? { portfolio_ids: body.portfolio_ids } : { all: true };
       const key = ctx.headers['idempotency-key'];
       const idempotencyKey = typeof key === 'string' && key.length > 0 ? key.slice(0, 200) : undefined;
-      const created = await services.pipeline.runs.submit({ selection, options: body.options, idempotencyKey });
+      const created = await services.pipeline.runs.submit({ selection, options: body.options, mode: body.mode, idempotencyKey });
       const state = await services.pipeline.runs.get(created.run._id);
       return {
         status: created.created ? 202 : 200,

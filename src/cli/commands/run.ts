@@ -15,6 +15,7 @@ ${API_FLAGS_USAGE}
   --mode target|band     band: only trade positions outside their band (default: target)
   --cash-reserve AMOUNT  cash that must remain after trading
   --min-trade-value AMT  skip trades worth less, unless a band forces them
+  --propose              results only; orders are written when approved (ogs approve RUN_ID)
   --no-wait              print the submitted run as JSON and return at once
   -h, --help             this text
 
@@ -74,7 +75,8 @@ export async function runRequest(values: ParsedFlags): Promise<Record<string, un
   if (values['cash-reserve'] !== undefined) options.cash_reserve = String(values['cash-reserve']);
   if (values['min-trade-value'] !== undefined) options.min_trade_value = String(values['min-trade-value']);
   const selection = models.length > 0 ? { model_ids: models } : values.all ? { all: true } : { portfolio_ids: await portfolioIds(String(values.portfolios)) };
-  return Object.keys(options).length > 0 ? { ...selection, options } : selection;
+  const body: Record<string, unknown> = values.propose ? { ...selection, mode: 'propose' } : selection;
+  return Object.keys(options).length > 0 ? { ...body, options } : body;
 }
 
 /** Follows a submitted run with a progress display, prints the summary, returns the exit code. */
@@ -101,6 +103,7 @@ export const command: CliCommand = {
     'cash-reserve': { type: 'string' },
     'min-trade-value': { type: 'string' },
     'no-wait': { type: 'boolean' },
+    propose: { type: 'boolean' },
   },
   async run({ values }, io) {
     const body = await runRequest(values);

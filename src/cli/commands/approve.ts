@@ -1,0 +1,3 @@
+import { decideCommand } from './decide.js';
+
+export const command = decideCommand('approve');

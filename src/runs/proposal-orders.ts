@@ -1,0 +1,34 @@
+import { orderId, type OrderDocument } from '../store/orders-repository.js';
+import type { StoredPosition } from '../store/results-repository.js';
+
+/** Which portfolios of a proposal an approval covers. */
+export interface ApprovalScope {
+  /** Only these portfolios; null means all. */
+  include: ReadonlySet<string> | null;
+  exclude: ReadonlySet<string>;
+}
+
+export function isApproved(scope: ApprovalScope, portfolioId: string): boolean {
+  return (scope.include === null || scope.include.has(portfolioId)) && !scope.exclude.has(portfolioId);
+}
+
+/**
+ * The orders of one optimal result, identical to the ones an `execute` run writes for the same
+ * trades (same deterministic `_id`, quantity, price and trade date), so writing them again is a no-op.
+ */
+export function ordersOfResult(runId: string, tradeDate: Date, result: { model_id: string; portfolio_id: string; positions_json?: string }): OrderDocument[] {
+  const positions = JSON.parse(result.positions_json ?? '[]') as StoredPosition[];
+  return positions
+    .filter((p) => p.transaction_type !== null && p.trade_quantity > 0)
+    .map((p) => ({
+      _id: orderId(runId, result.model_id, result.portfolio_id, p.security_id),
+      run_id: runId,
+      model_id: result.model_id,
+      portfolio_id: result.portfolio_id,
+      security_id: p.security_id,
+      transaction_type: p.transaction_type!,
+      quantity: p.trade_quantity,
+      price: p.price,
+      trade_date: tradeDate,
+    }));
+}
