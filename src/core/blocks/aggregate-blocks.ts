@@ -1,4 +1,4 @@
-import { scaledText, splitDecimal } from '../money/decimal.js';
+import { scaledText } from '../money/fixed-point.js';
 
 /** Places money is summed at: prices carry up to this many significant fraction digits exactly. */
 const PLACES = 18;
@@ -82,7 +82,8 @@ export function notionalOf(quantity: number, price: string): string {
 }
 
 function scaledPrice(price: string): bigint {
-  const parts = splitDecimal(price);
-  if (parts === null || parts.fraction.length > PLACES) throw new RangeError(`price is not a plain decimal with at most ${PLACES} places: ${price}`);
-  return BigInt(parts.whole + parts.fraction.padEnd(PLACES, '0'));
+  const match = /^(\d+)(?:\.(\d+?))?0*$/.exec(price);
+  const fraction = match?.[2] ?? '';
+  if (match === null || fraction.length > PLACES) throw new RangeError(`price is not a plain decimal with at most ${PLACES} places: ${price}`);
+  return BigInt((match[1] as string) + fraction.padEnd(PLACES, '0'));
 }
