@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Cluster, freePort, sleep, waitFor } from '../../chaos/support/cluster.js';
 import { runViolations, type RunJsonLike } from '../../chaos/support/invariants.js';
 import { seedModel } from '../../chaos/support/seed.js';
@@ -36,6 +37,8 @@ export class OgsFleet {
   readonly apis: { child: Child; port: number }[] = [];
   readonly workers: Child[] = [];
   private readonly upstream = new FakeGlobeco();
+  /** The Secret's API_KEYS, as an operator would fill it in from secrets.template.yaml. */
+  private readonly apiKey = randomBytes(12).toString('hex');
   modelId = '';
   portfolioIds: string[] = [];
 
@@ -63,7 +66,7 @@ export class OgsFleet {
   private env(deployment: string, port: Record<string, string>): Record<string, string> {
     const fromManifest = containerEnv(this.o.objects, deployment, {
       namespace: this.o.namespace,
-      secrets: { MONGODB_URL: this.cluster.mongoUrl, REDIS_URL },
+      secrets: { MONGODB_URL: this.cluster.mongoUrl, REDIS_URL, API_KEYS: this.apiKey },
     });
     return {
       ...fromManifest,
@@ -98,13 +101,13 @@ export class OgsFleet {
   }
 
   async submit(): Promise<string> {
-    const res = await fetch(`${this.apiUrl}/api/v1/runs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model_ids: [this.modelId] }) });
+    const res = await fetch(`${this.apiUrl}/api/v1/runs`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': this.apiKey }, body: JSON.stringify({ model_ids: [this.modelId] }) });
     if (res.status !== 202) throw new Error(`submit: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { run_id: string }).run_id;
   }
 
   async getRun(runId: string): Promise<RunRecord> {
-    const res = await fetch(`${this.apiUrl}/api/v1/runs/${runId}`);
+    const res = await fetch(`${this.apiUrl}/api/v1/runs/${runId}`, { headers: { 'X-API-Key': this.apiKey } });
     if (res.status !== 200) throw new Error(`GET run ${runId}: ${res.status}`);
     return (await res.json()) as RunRecord;
   }

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import type { Child } from '../../chaos/support/cluster.js';
-import { find, podSpecOf, repoRoot, type K8sObject } from '../../deploy/support/manifests.js';
+import { launch as launchChild, type Child } from '../../chaos/support/cluster.js';
+import { find, podSpecOf, type K8sObject } from '../../deploy/support/manifests.js';
 
 export type { Child };
 
@@ -19,7 +18,8 @@ function firstContainer(objects: K8sObject[], deployment: string): IContainer {
 
 /**
  * The environment the kubelet would give the Deployment's first container: literal values,
- * ConfigMap keys from the rendered ConfigMap, Secret keys from `context.secrets`, and
+ * ConfigMap keys from the rendered ConfigMap, Secret keys from `context.secrets` (an optional
+ * key may be absent), and
  * `metadata.namespace`. Anything else is an error, so a new kind of reference is noticed.
  */
 export function containerEnv(objects: K8sObject[], deployment: string, context: PodContext): Record<string, string> {
@@ -34,8 +34,8 @@ export function containerEnv(objects: K8sObject[], deployment: string, context: 
       env[entry.name] = value;
     } else if (from?.secretKeyRef) {
       const value = context.secrets[from.secretKeyRef.key];
-      if (value === undefined) throw new Error(`${deployment}: no value for Secret key ${from.secretKeyRef.key}`);
-      env[entry.name] = value;
+      if (value !== undefined) env[entry.name] = value;
+      else if (!from.secretKeyRef.optional) throw new Error(`${deployment}: no value for Secret key ${from.secretKeyRef.key}`);
     } else if (from?.fieldRef?.fieldPath === 'metadata.namespace') env[entry.name] = context.namespace;
     else throw new Error(`${deployment}: env ${entry.name} has an unsupported source`);
   }
@@ -49,23 +49,10 @@ export function containerCommand(objects: K8sObject[], deployment: string): stri
   return [process.execPath, ...command.slice(1)];
 }
 
-/** Starts a process in the repository (where dist/ is), keeping its last lines for failure messages. */
+/** Starts a process in the repository (where dist/ is), with only the given environment besides PATH and HOME. */
 export function launch(name: string, command: string[], env: Record<string, string>): Child {
   const [file, ...args] = command;
-  const proc = spawn(file ?? process.execPath, args, {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 40) lines.splice(0, lines.length - 40);
-  };
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { name, proc, pid: proc.pid ?? 0, exited, tail: () => lines.join('\n') };
+  return launchChild(name, file ?? process.execPath, args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env });
 }
 
 export const isAlive = (child: Child): boolean => child.proc.exitCode === null && child.proc.signalCode === null;
