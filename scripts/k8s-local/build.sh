@@ -2,7 +2,8 @@
 # Builds the local control plane (kube-apiserver, kube-controller-manager,
 # kube-scheduler, etcd), kwok, the KEDA operator and metrics adapter and
 # Prometheus from the Go module proxy into $OGS_K8S_HOME/bin.
-# Each binary is skipped when it is present at the pinned version.
+# Each binary is skipped when it is present at the pinned version. `build.sh etcd kwok`
+# builds only those parts.
 # Builds run under `nice` because they take minutes of both cores.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -64,12 +65,21 @@ build_prometheus() {
     "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION"
 }
 
+# Optional arguments name the parts to build (kube etcd kwok keda prometheus); default: all.
+parts=("$@")
+((${#parts[@]})) || parts=(kube etcd kwok keda prometheus)
 total=$SECONDS
-step kube-scheduler "$KUBE_VERSION" build_kube
-step etcd "$ETCD_VERSION" build_etcd
-step kwok "$KWOK_VERSION" build_kwok
-step keda-adapter "$KEDA_VERSION" build_keda
-step prometheus "$PROMETHEUS_VERSION" build_prometheus
+for part in "${parts[@]}"; do
+  case "$part" in
+    kube) step kube-scheduler "$KUBE_VERSION" build_kube ;;
+    etcd) step etcd "$ETCD_VERSION" build_etcd ;;
+    kwok) step kwok "$KWOK_VERSION" build_kwok ;;
+    keda) step keda-adapter "$KEDA_VERSION" build_keda ;;
+    prometheus) step prometheus "$PROMETHEUS_VERSION" build_prometheus ;;
+    *) echo "build: unknown part $part" >&2; exit 2 ;;
+  esac
+done
+(($#)) && exit 0  # a partial build: the full check is for a full one
 for b in kube-apiserver kube-controller-manager kube-scheduler etcd kwok keda-operator keda-adapter prometheus; do
   [[ -x "$BIN_DIR/$b" ]] || { echo "build: $b missing after build" >&2; exit 1; }
 done

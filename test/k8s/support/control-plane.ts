@@ -68,12 +68,15 @@ export class ControlPlane {
     return kc;
   }
 
+  private appsApi?: AppsV1Api;
+  private autoscalingApi?: AutoscalingV2Api;
+
   apps(): AppsV1Api {
-    return this.kubeConfig().makeApiClient(AppsV1Api);
+    return (this.appsApi ??= this.kubeConfig().makeApiClient(AppsV1Api));
   }
 
   autoscaling(): AutoscalingV2Api {
-    return this.kubeConfig().makeApiClient(AutoscalingV2Api);
+    return (this.autoscalingApi ??= this.kubeConfig().makeApiClient(AutoscalingV2Api));
   }
 
   /** Replaces Prometheus's file_sd target list `name` (picked up within its 1 s refresh). */
