@@ -17,6 +17,8 @@ const describeK8s = process.env.OGS_K8S === '1' ? describe : describe.skip;
 const CHUNK_SIZE = Number(process.env.OGS_K8S_CHUNK_SIZE ?? 50);
 const CHUNKS = Number(process.env.OGS_K8S_CHUNKS ?? 24);
 const UPSTREAM_MS = Number(process.env.OGS_K8S_UPSTREAM_MS ?? 1500);
+/** The drain test's run: enough for every worker to hold chunks when one is stopped. */
+const DRAIN_CHUNKS = 6;
 const NAMESPACE = 'globeco';
 
 const figures: string[] = [];
@@ -124,7 +126,7 @@ describeK8s('the manifests on a real control plane (scripts/k8s-local)', () => {
       const { min, concurrency, grace } = o;
       const workers = await kubelet.stop();
       expect(workers).toHaveLength(min);
-      const runId = await fleet.submit();
+      const runId = await fleet.submit(await fleet.addModel(DRAIN_CHUNKS * CHUNK_SIZE));
       const active = 'max(ogs_queue_jobs{namespace="globeco",queue="rebalance",state="active"})';
       await waitFor(async () => (await plane.query(active))[0]?.value === min * concurrency, 30_000, 'workers not all busy');
       const victim = workers[0] as Child;
@@ -132,6 +134,7 @@ describeK8s('the manifests on a real control plane (scripts/k8s-local)', () => {
       victim.proc.kill('SIGTERM');
       const code = await victim.exited;
       const drainMs = Date.now() - sent;
+      await fleet.startWorker(); // the ReplicaSet's replacement pod
       const run = await fleet.waitForRun(runId, 240_000);
       figures.push(`graceful drain: SIGTERM with ${concurrency} chunks in hand -> exit ${code} after ${(drainMs / 1000).toFixed(1)} s (grace ${grace} s); run ${run.status}`);
       expect(code).toBe(0);

@@ -13,6 +13,7 @@ const TERMINAL = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
 export interface RunRecord extends RunJsonLike {
   run_id: string;
   processed: number;
+  selection?: { model_ids?: string[] };
 }
 
 export interface FleetOptions {
@@ -39,8 +40,8 @@ export class OgsFleet {
   private readonly upstream = new FakeGlobeco();
   /** The Secret's API_KEYS, as an operator would fill it in from secrets.template.yaml. */
   private readonly apiKey = randomBytes(12).toString('hex');
-  modelId = '';
-  portfolioIds: string[] = [];
+  /** Seeded models: the portfolio ids of each, by model id. */
+  private readonly models = new Map<string, string[]>();
 
   constructor(private readonly o: FleetOptions) {}
 
@@ -50,17 +51,24 @@ export class OgsFleet {
 
   async start(apis: number): Promise<void> {
     await this.cluster.startFerret();
+    await this.addModel(this.o.portfolios);
+    await this.upstream.start();
+    this.upstream.behave('*', { kind: 'slow', ms: this.o.upstreamMs });
+    for (let i = 0; i < apis; i += 1) await this.startApi();
+  }
+
+  /** Seeds a model over `portfolios` new portfolios, in the database and at the fake upstream. */
+  async addModel(portfolios: number): Promise<string> {
     const db = await this.cluster.db();
-    ({ modelId: this.modelId, portfolioIds: this.portfolioIds } = await seedModel(db, this.o.portfolios, 7, `k8s-${this.o.portfolios}`));
-    const securities = (await new ModelsRepository(db).get(this.modelId)).positions.map((p) => p.securityId);
-    this.upstream.seed.portfolios = Object.fromEntries(this.portfolioIds.map((id, i) => [id, summary(securities, i)]));
+    const { modelId, portfolioIds } = await seedModel(db, portfolios, 7 + this.models.size, `k8s-${this.models.size}-${portfolios}`);
+    const securities = (await new ModelsRepository(db).get(modelId)).positions.map((p) => p.securityId);
+    portfolioIds.forEach((id, i) => (this.upstream.seed.portfolios[id] = summary(securities, i)));
     securities.forEach((s, i) => {
       this.upstream.seed.tickers[s] = `T${i}`;
       this.upstream.seed.closes[`T${i}`] = (10 + i * 7.25).toFixed(2);
     });
-    await this.upstream.start();
-    this.upstream.behave('*', { kind: 'slow', ms: this.o.upstreamMs });
-    for (let i = 0; i < apis; i += 1) await this.startApi();
+    this.models.set(modelId, portfolioIds);
+    return modelId;
   }
 
   private env(deployment: string, port: Record<string, string>): Record<string, string> {
@@ -100,8 +108,9 @@ export class OgsFleet {
     return child;
   }
 
-  async submit(): Promise<string> {
-    const res = await fetch(`${this.apiUrl}/api/v1/runs`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': this.apiKey }, body: JSON.stringify({ model_ids: [this.modelId] }) });
+  /** Submits a run of one model (the first seeded by default). */
+  async submit(modelId = [...this.models.keys()][0]): Promise<string> {
+    const res = await fetch(`${this.apiUrl}/api/v1/runs`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-API-Key': this.apiKey }, body: JSON.stringify({ model_ids: [modelId] }) });
     if (res.status !== 202) throw new Error(`submit: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { run_id: string }).run_id;
   }
@@ -122,8 +131,10 @@ export class OgsFleet {
     }
   }
 
+  /** What the run broke (see the chaos suite's invariants): empty when every portfolio has one result. */
   async violations(runId: string, run: RunRecord): Promise<string[]> {
-    return runViolations(await this.cluster.db(), runId, run, this.portfolioIds);
+    const modelId = run.selection?.model_ids?.[0] ?? '';
+    return runViolations(await this.cluster.db(), runId, run, this.models.get(modelId) ?? []);
   }
 
   async close(): Promise<void> {
