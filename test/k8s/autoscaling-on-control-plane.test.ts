@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
-import { stringify } from 'yaml';
 import { sleep, waitFor } from '../chaos/support/cluster.js';
 import { NAMES, VARIANTS, find, podSpecOf, readYaml, render, type K8sObject } from '../deploy/support/manifests.js';
 import { ControlPlane } from './support/control-plane.js';
@@ -38,10 +37,10 @@ describeK8s('the manifests on a real control plane (scripts/k8s-local)', () => {
   }, 60_000);
 
   it('when every overlay is applied with --dry-run=server, then the API server admits every object', () => {
-    for (const ns of new Set(VARIANTS.map((v) => v.namespace))) plane.kubectl(['create', 'namespace', ns]);
+    for (const ns of new Set(VARIANTS.map((v) => v.namespace))) plane.kubectl(['apply', '-f', '-'], asList([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]));
     for (const variant of VARIANTS) {
       const objects = render(variant.dir);
-      const out = plane.kubectl(['apply', '--dry-run=server', '-f', '-'], objects.map((o) => stringify(o)).join('---\n'));
+      const out = plane.kubectl(['apply', '--dry-run=server', '-f', '-'], asList(objects));
       const admitted = out.split('\n').filter((line) => /(created|configured|unchanged) \(server dry run\)$/.test(line));
       expect({ variant: variant.name, admitted: admitted.length }).toEqual({ variant: variant.name, admitted: objects.length });
     }
@@ -81,7 +80,7 @@ describeK8s('the manifests on a real control plane (scripts/k8s-local)', () => {
       await fleet.start(2);
       plane.setScrapeTargets('keda', fleet.apis.map((a, i) => ({ address: `127.0.0.1:${a.port}`, namespace: NAMESPACE, pod: `api-${i}` })));
       await waitFor(async () => (await plane.query(o.backlogQuery))[0]?.value === 0, 30_000, 'backlog series not scraped');
-      plane.kubectl(['apply', '-f', '-'], ciPatched(objects, plane.prometheusUrl).map((x) => stringify(x)).join('---\n'));
+      plane.kubectl(['apply', '-f', '-'], asList(ciPatched(objects, plane.prometheusUrl)));
       kubelet = new WorkerKubelet({ plane, namespace: NAMESPACE, deployment: NAMES.worker, hpa: NAMES.workerHpa, backlogQuery: o.backlogQuery, startWorker: () => fleet.startWorker() });
       kubelet.start();
     }, 180_000);
@@ -143,6 +142,11 @@ describeK8s('the manifests on a real control plane (scripts/k8s-local)', () => {
     }, 300_000);
   });
 });
+
+/** Objects as one JSON List for `kubectl apply -f -` (JSON: YAML 1.2 output could be read as 1.1 by kubectl, `yes` as a bool). */
+function asList(objects: K8sObject[]): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
+}
 
 /** What the overlay says about worker scaling, and the worker count the test's run calls for. */
 function overlayScaling(objects: K8sObject[]) {

@@ -10,6 +10,12 @@ const SCRIPTS = join(repoRoot, 'scripts', 'k8s-local');
 /** Same default as scripts/k8s-local/env.sh. */
 export const K8S_HOME = process.env.OGS_K8S_HOME ?? join(repoRoot, '.k8s-local');
 
+/** The ports and paths up.sh wrote to run/env. */
+function readEnv(): Record<string, string> {
+  const lines = readFileSync(join(K8S_HOME, 'run', 'env'), 'utf8').split('\n').filter(Boolean);
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
 /** One scrape target as Prometheus should label it (the relabel turns these into `namespace`, `pod`). */
 export interface ScrapeTarget {
   address: string;
@@ -22,10 +28,18 @@ export interface ScrapeTarget {
  * scheduler, kwok, Prometheus, KEDA), started by `up.sh` and stopped by `down.sh`.
  */
 export class ControlPlane {
-  private constructor(private readonly env: Record<string, string>) {}
+  private constructor(
+    private readonly env: Record<string, string>,
+    private readonly attached: boolean,
+  ) {}
 
-  /** Runs up.sh; fails with its output when a binary is missing or a component does not start. */
+  /**
+   * Runs up.sh; fails with its output when a binary is missing or a component does not start.
+   * With OGS_K8S_ATTACH=1 it uses a control plane already started by hand (up.sh) and leaves
+   * it running, for quick reruns while developing.
+   */
   static async up(): Promise<ControlPlane> {
+    if (process.env.OGS_K8S_ATTACH === '1') return new ControlPlane(readEnv(), true);
     const missing = ['kube-apiserver', 'keda-adapter', 'prometheus', 'kwok', 'etcd'].filter((b) => !existsSync(join(K8S_HOME, 'bin', b)));
     if (missing.length) throw new Error(`missing ${missing.join(', ')} in ${K8S_HOME}/bin: run scripts/k8s-local/build.sh first`);
     await run(join(SCRIPTS, 'down.sh'), { env: process.env }); // a previous run killed midway
@@ -35,17 +49,11 @@ export class ControlPlane {
       const e = error as { stdout?: string; stderr?: string };
       throw new Error(`up.sh failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
     }
-    const env = Object.fromEntries(
-      readFileSync(join(K8S_HOME, 'run', 'env'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    );
-    return new ControlPlane(env);
+    return new ControlPlane(readEnv(), false);
   }
 
   async down(): Promise<void> {
-    await run(join(SCRIPTS, 'down.sh'), { env: process.env });
+    if (!this.attached) await run(join(SCRIPTS, 'down.sh'), { env: process.env });
   }
 
   get prometheusUrl(): string {
