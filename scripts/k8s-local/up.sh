@@ -170,12 +170,11 @@ start keda-operator "$BIN_DIR/keda-operator" --kubeconfig "$KUBECONFIG_FILE" \
   --enable-cert-rotation=false --enable-webhook-patching=false --enable-apiservice-patching=false \
   --ca-dir "$CERTS/keda" --zap-log-level info
 wait_for keda-operator 60 curl -sf "http://127.0.0.1:$P_KEDA_PROBE/readyz"
-start keda-adapter "$BIN_DIR/keda-adapter" --kubeconfig "$KUBECONFIG_FILE" \
+start keda-adapter "$BIN_DIR/keda-adapter" --lister-kubeconfig "$KUBECONFIG_FILE" \
   --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
   --bind-address 127.0.0.1 --secure-port "$P_ADAPTER" --port 0 \
   --cert-dir "$CERTS/keda" --tls-cert-file "$CERTS/keda/tls.crt" --tls-private-key-file "$CERTS/keda/tls.key" \
-  --metrics-service-address "127.0.0.1:$P_KEDA_GRPC" --metrics-service-grpc-authority keda-operator \
-  --v 1
+  --metrics-service-address "127.0.0.1:$P_KEDA_GRPC" --metrics-service-grpc-authority keda-operator
 kubectl apply -f - > /dev/null <<EOF
 apiVersion: v1
 kind: Service

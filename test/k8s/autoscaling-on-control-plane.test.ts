@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { sleep, waitFor } from '../chaos/support/cluster.js';
-import { NAMES, VARIANTS, find, podSpecOf, readYaml, render, type K8sObject } from '../deploy/support/manifests.js';
+import { NAMES, VARIANTS, find, parseDocuments, podSpecOf, readRepoFile, readYaml, render, type K8sObject } from '../deploy/support/manifests.js';
 import { ControlPlane } from './support/control-plane.js';
 import { formatTimeline, WorkerKubelet } from './support/kubelet.js';
 import { OgsFleet } from './support/ogs-fleet.js';
@@ -72,15 +72,19 @@ describeK8s('the manifests on a real control plane (scripts/k8s-local)', () => {
     let fleet: OgsFleet;
     let kubelet: WorkerKubelet;
     let o: ReturnType<typeof overlayScaling>;
+    let models: string[];
 
     beforeAll(async () => {
       const objects = render('k8s/overlays/production-keda');
       o = overlayScaling(objects);
       fleet = new OgsFleet({ objects, namespace: NAMESPACE, portfolios: CHUNKS * CHUNK_SIZE, chunkSize: CHUNK_SIZE, upstreamMs: UPSTREAM_MS });
-      await fleet.start(2);
+      models = await fleet.start(2, [CHUNKS * CHUNK_SIZE, DRAIN_CHUNKS * CHUNK_SIZE]);
       plane.setScrapeTargets('keda', fleet.apis.map((a, i) => ({ address: `127.0.0.1:${a.port}`, namespace: NAMESPACE, pod: `api-${i}` })));
       await waitFor(async () => (await plane.query(o.backlogQuery))[0]?.value === 0, 30_000, 'backlog series not scraped');
-      plane.kubectl(['apply', '-f', '-'], asList(ciPatched(objects, plane.prometheusUrl)));
+      // The Secrets the guide creates once per namespace: KEDA resolves the worker's env (for
+      // trigger auth) and creates no HPA while a Secret it references is missing.
+      const secrets = parseDocuments(readRepoFile('k8s/secrets/secrets.template.yaml')).map((x) => ({ ...x, metadata: { ...x.metadata, namespace: NAMESPACE } }));
+      plane.kubectl(['apply', '-f', '-'], asList([...secrets, ...ciPatched(objects, plane.prometheusUrl)]));
       kubelet = new WorkerKubelet({ plane, namespace: NAMESPACE, deployment: NAMES.worker, hpa: NAMES.workerHpa, backlogQuery: o.backlogQuery, startWorker: () => fleet.startWorker() });
       kubelet.start();
     }, 180_000);
@@ -125,7 +129,7 @@ describeK8s('the manifests on a real control plane (scripts/k8s-local)', () => {
       const { min, concurrency, grace } = o;
       const workers = await kubelet.stop();
       expect(workers).toHaveLength(min);
-      const runId = await fleet.submit(await fleet.addModel(DRAIN_CHUNKS * CHUNK_SIZE));
+      const runId = await fleet.submit(models[1]);
       const active = 'max(ogs_queue_jobs{namespace="globeco",queue="rebalance",state="active"})';
       await waitFor(async () => (await plane.query(active))[0]?.value === min * concurrency, 30_000, 'workers not all busy');
       const victim = workers[0] as Child;

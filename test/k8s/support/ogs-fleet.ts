@@ -49,16 +49,23 @@ export class OgsFleet {
     return `http://127.0.0.1:${this.apis[0]?.port ?? 0}`;
   }
 
-  async start(apis: number): Promise<void> {
+  /**
+   * Starts FerretDB, seeds one model per entry of `models` (portfolio counts; the API reads
+   * its model catalog at start, so models are seeded first), the upstream and `apis` APIs.
+   * Resolves to the model ids.
+   */
+  async start(apis: number, models: number[] = [this.o.portfolios]): Promise<string[]> {
     await this.cluster.startFerret();
-    await this.addModel(this.o.portfolios);
+    const ids: string[] = [];
+    for (const portfolios of models) ids.push(await this.addModel(portfolios));
     await this.upstream.start();
     this.upstream.behave('*', { kind: 'slow', ms: this.o.upstreamMs });
     for (let i = 0; i < apis; i += 1) await this.startApi();
+    return ids;
   }
 
   /** Seeds a model over `portfolios` new portfolios, in the database and at the fake upstream. */
-  async addModel(portfolios: number): Promise<string> {
+  private async addModel(portfolios: number): Promise<string> {
     const db = await this.cluster.db();
     const { modelId, portfolioIds } = await seedModel(db, portfolios, 7 + this.models.size, `k8s-${this.models.size}-${portfolios}`);
     const securities = (await new ModelsRepository(db).get(modelId)).positions.map((p) => p.securityId);
