@@ -104,6 +104,7 @@ describeK8s('the manifests on a real control plane (scripts/k8s-local)', () => {
       const run = await fleet.waitForRun(runId, 240_000);
       const finished = Date.now();
       await waitFor(async () => steady(), 120_000, () => `did not return to ${min}:\n${formatTimeline(kubelet.timeline)}`);
+      await kubelet.drained();
       const after = kubelet.timeline.filter((s) => s.t >= kubelet.at(submitted));
       const firstBacklog = after.find((s) => (s.backlog ?? 0) > 0);
       const firstUp = after.find((s) => s.replicas > min);

@@ -68,6 +68,11 @@ export class WorkerKubelet {
     return this.running.filter(isAlive);
   }
 
+  /** Resolves when every worker told to stop so far has exited. */
+  async drained(): Promise<void> {
+    await Promise.all(this.stopping);
+  }
+
   /** A wall-clock time (ms) on the timeline's scale (seconds since start). */
   at(ms: number): number {
     return (ms - this.t0) / 1000;
