@@ -25,7 +25,7 @@ export interface Child {
   tail(): string;
 }
 
-function launch(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
+export function launch(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
   const proc = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
