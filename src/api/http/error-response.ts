@@ -22,6 +22,7 @@ const STATUS: Record<ErrorCode, number> = {
   SOLVER_TIMEOUT: 422,
   UPSTREAM_UNAVAILABLE: 503,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
 };
 
 /** body-parser failures carry a `type`; map the ones a client can cause. */
