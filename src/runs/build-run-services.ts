@@ -7,6 +7,7 @@ import { OrdersRepository } from '../store/orders-repository.js';
 import { RebalancesRepository } from '../store/rebalances-repository.js';
 import { ResultsRepository } from '../store/results-repository.js';
 import { RunsRepository } from '../store/runs-repository.js';
+import { RunSummariesRepository } from '../store/run-summaries-repository.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { RebalanceService } from './rebalance-service.js';
 import { RunService } from './run-service.js';
@@ -46,13 +47,14 @@ export function buildRunServices(ctx: {
     models: ctx.catalog,
     results,
     orders: new OrdersRepository(ctx.db),
+    summaries: new RunSummariesRepository(ctx.db),
     queue,
     chunkSize: ctx.config.CHUNK_SIZE,
     logger: ctx.logger,
   });
   return {
     runs,
-    rebalances: new RebalanceService(new RebalancesRepository(ctx.db), results, () => runs.storeUnstored()),
+    rebalances: new RebalanceService(new RebalancesRepository(ctx.db), results, (r, m, page) => runs.optimalOfModel(r, m, page), () => runs.storeUnstored()),
     queue,
     catalog: ctx.catalog,
     v1WaitMs: ctx.config.V1_REBALANCE_WAIT_SECONDS * 1000,

@@ -1,5 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
+import { findByIds } from './keyed-reads.js';
+import { BOUNDED_QUERY_MS } from './bounded-query.js';
 
 export const RESULTS_COLLECTION = 'run_results';
 
@@ -49,9 +51,8 @@ export interface ResultDocument {
 
 export async function ensureResultIndexes(db: Db): Promise<void> {
   const results = db.collection(RESULTS_COLLECTION);
-  await results.createIndex({ run_id: 1, status: 1 });
-  await results.createIndex({ run_id: 1, model_id: 1, status: 1 });
-  await results.createIndex({ portfolio_id: 1 });
+  // Behind the v1 search by portfolio (newest optimal results first). Run pages read by `_id`.
+  await results.createIndex({ portfolio_id: 1, status: 1, created_at: -1 });
 }
 
 export function resultId(runId: string, modelId: string, portfolioId: string): string {
@@ -66,14 +67,6 @@ export function positionsOf(doc: ResultDocument): StoredPosition[] {
 export interface Page<T> {
   items: T[];
   total: number;
-}
-
-/** Filter of {@link ResultsRepository.page}. */
-export interface ResultFilter {
-  runId: string;
-  modelId?: string;
-  portfolioId?: string;
-  status?: ResultStatus;
 }
 
 export class ResultsRepository {
@@ -99,22 +92,9 @@ export class ResultsRepository {
     return this.results.findOne({ _id: id });
   }
 
-  async page(filter: ResultFilter, offset: number, limit: number): Promise<Page<ResultDocument>> {
-    const query = {
-      run_id: filter.runId,
-      ...(filter.modelId ? { model_id: filter.modelId } : {}),
-      ...(filter.portfolioId ? { portfolio_id: filter.portfolioId } : {}),
-      ...(filter.status ? { status: filter.status } : {}),
-    };
-    const [items, total] = await Promise.all([
-      this.results.find(query).sort({ _id: 1 }).skip(offset).limit(limit).toArray(),
-      this.results.countDocuments(query),
-    ]);
-    return { items, total };
-  }
-
-  async count(filter: ResultFilter): Promise<number> {
-    return (await this.page(filter, 0, 0)).total;
+  /** Results by `_id`, in the order given; missing ones left out. */
+  byIds(ids: readonly string[]): Promise<ResultDocument[]> {
+    return findByIds(this.results, ids);
   }
 
   /** Optimal results of these portfolios across every run (for the v1 portfolio search). */
@@ -123,6 +103,7 @@ export class ResultsRepository {
       .find({ portfolio_id: { $in: [...portfolioIds] }, status: 'optimal' })
       .sort({ created_at: -1 })
       .limit(limit)
+      .maxTimeMS(BOUNDED_QUERY_MS)
       .toArray();
   }
 }
