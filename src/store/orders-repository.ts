@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
-import { findByIds } from './keyed-reads.js';
+import { KeyedReads } from './keyed-reads.js';
 import { BOUNDED_QUERY_MS, COUNT_CAP } from './bounded-query.js';
 
 export const ORDERS_COLLECTION = 'orders';
@@ -35,7 +35,10 @@ export function orderId(runId: string, modelId: string, portfolioId: string, sec
 export class OrdersRepository {
   private readonly orders: Collection<OrderDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.orders = db.collection<OrderDocument>(ORDERS_COLLECTION);
   }
 
@@ -46,7 +49,7 @@ export class OrdersRepository {
 
   /** Orders by `_id`, in the order given; missing ones left out. */
   byIds(ids: readonly string[]): Promise<OrderDocument[]> {
-    return findByIds(this.orders, ids);
+    return this.keyed.byIds(this.orders, ids);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Collection, Db } from 'mongodb';
 import { NotFound, VersionConflict } from '../errors/index.js';
 import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
 import { BOUNDED_QUERY_MS } from './bounded-query.js';
-import { findByIds } from './keyed-reads.js';
+import { KeyedReads } from './keyed-reads.js';
 
 export const REBALANCES_COLLECTION = 'rebalances';
 
@@ -35,7 +35,10 @@ export function rebalanceIdFor(runId: string, modelId: string): string {
 export class RebalancesRepository {
   private readonly rebalances: Collection<RebalanceDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.rebalances = db.collection<RebalanceDocument>(REBALANCES_COLLECTION);
   }
 
@@ -55,7 +58,7 @@ export class RebalancesRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<RebalanceDocument[]> {
-    const docs = await findByIds(this.rebalances, ids);
+    const docs = await this.keyed.byIds(this.rebalances, ids);
     return docs.sort((a, b) => b.created_at.getTime() - a.created_at.getTime());
   }
 

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
-import { findByIds } from './keyed-reads.js';
+import { KeyedReads } from './keyed-reads.js';
 import { BOUNDED_QUERY_MS } from './bounded-query.js';
 
 export const RESULTS_COLLECTION = 'run_results';
@@ -72,7 +72,10 @@ export interface Page<T> {
 export class ResultsRepository {
   private readonly results: Collection<ResultDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.results = db.collection<ResultDocument>(RESULTS_COLLECTION);
   }
 
@@ -94,7 +97,7 @@ export class ResultsRepository {
 
   /** Results by `_id`, in the order given; missing ones left out. */
   byIds(ids: readonly string[]): Promise<ResultDocument[]> {
-    return findByIds(this.results, ids);
+    return this.keyed.byIds(this.results, ids);
   }
 
   /** Optimal results of these portfolios across every run (for the v1 portfolio search). */

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { chunkJobId } from '../queue/chunk-job.js';
 import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
-import { findByIds } from './keyed-reads.js';
+import { KeyedReads } from './keyed-reads.js';
 import type { ResultStatus } from './results-repository.js';
 
 export const RUN_SUMMARIES_COLLECTION = 'run_chunk_summaries';
@@ -45,7 +45,10 @@ export interface ChunkSummaryDocument extends ChunkSummary {
 export class RunSummariesRepository {
   private readonly summaries: Collection<ChunkSummaryDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.summaries = db.collection<ChunkSummaryDocument>(RUN_SUMMARIES_COLLECTION);
   }
 
@@ -56,7 +59,7 @@ export class RunSummariesRepository {
 
   /** Summaries of these chunks by index; chunks not finished yet are absent from the map. */
   async ofChunks(runId: string, indexes: readonly number[]): Promise<Map<number, ChunkSummaryDocument>> {
-    const docs = await findByIds(this.summaries, indexes.map((i) => chunkJobId(runId, i)));
+    const docs = await this.keyed.byIds(this.summaries, indexes.map((i) => chunkJobId(runId, i)));
     return new Map(docs.map((d) => [d.index, d]));
   }
 }

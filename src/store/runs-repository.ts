@@ -12,7 +12,7 @@ import {
 } from './run-documents.js';
 import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
 import { chunkJobId } from '../queue/chunk-job.js';
-import { findByIds } from './keyed-reads.js';
+import { KeyedReads } from './keyed-reads.js';
 
 const COUNT_KEYS = Object.keys(ZERO_COUNTS) as (keyof RunCounts)[];
 /** Concurrent `_id` reads when reading a plan back. */
@@ -45,7 +45,10 @@ export class RunsRepository {
   private readonly outcomes: Collection<ChunkOutcomeDocument>;
   private readonly models: Collection<RunModelDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.runs = db.collection<RunDocument>(RUNS_COLLECTION);
     this.chunks = db.collection<RunChunkDocument>(RUN_CHUNKS_COLLECTION);
     this.outcomes = db.collection<ChunkOutcomeDocument>(RUN_OUTCOMES_COLLECTION);
@@ -107,7 +110,7 @@ export class RunsRepository {
 
   /** Planned chunks by index, read by `_id`; absent ones (not stored yet) are left out. */
   async chunksAt(runId: string, indexes: readonly number[]): Promise<Map<number, RunChunkDocument>> {
-    const docs = await findByIds(this.chunks, indexes.map((i) => chunkJobId(runId, i)));
+    const docs = await this.keyed.byIds(this.chunks, indexes.map((i) => chunkJobId(runId, i)));
     return new Map(docs.map((d) => [d.index, d]));
   }
 
