@@ -110,6 +110,25 @@ describe('when the run view signs in, then its cookie reads the API and writes n
     expect(res.status).toBe(401);
   });
 
+  it('when an Idempotency-Key is longer than 200 characters, then 400 naming it (never silently cut)', async () => {
+    const headers = { 'X-API-Key': 'w-secret-1', 'Content-Type': 'application/json', 'Idempotency-Key': 'k'.repeat(201) };
+    const res = await send(api.port, 'post', '/api/v1/runs', { body: '{"all":true}', headers });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).detail).toMatch(/^Idempotency-Key: at most 200/);
+  });
+
+  it('when two API keys send the same Idempotency-Key, then each gets its own run; a repeat gets its own back', async () => {
+    const submit = (key: string) =>
+      send(api.port, 'post', '/api/v1/runs', { body: '{"all":true}', headers: { 'X-API-Key': key, 'Content-Type': 'application/json', 'Idempotency-Key': 'shared-key' } });
+    const first = await submit('w-secret-1');
+    const other = await submit('w-secret:2');
+    const again = await submit('w-secret-1');
+    expect([first.status, other.status, again.status]).toEqual([202, 202, 200]);
+    const id = (r: { text: string }) => (JSON.parse(r.text) as { run_id: string }).run_id;
+    expect(id(other)).not.toBe(id(first));
+    expect(id(again)).toBe(id(first));
+  });
+
   it('when a handler runs, then it sees the calling key name', async () => {
     const res = await send(api.port, 'get', '/api/v1/test-only/whoami', { headers: { 'X-API-Key': 'w-secret:2' } });
     expect(JSON.parse(res.text)).toEqual({ name: 'ops', scope: 'write' });

@@ -1,3 +1,4 @@
+import { InvalidInput } from '../../errors/index.js';
 import type { RunSelection } from '../../store/run-documents.js';
 import { toOrderJson, toResultJson, toRunJson } from '../../runs/run-view.js';
 import type { RunState } from '../../runs/run-service.js';
@@ -26,6 +27,21 @@ const RETRY_AFTER_SECONDS = '2';
 
 const json = ({ run: r, counts }: RunState) => toRunJson(r, counts);
 
+/** Longest Idempotency-Key accepted; a longer one is refused, never cut (two keys would collide). */
+const MAX_IDEMPOTENCY_KEY = 200;
+
+/**
+ * The stored idempotency key: scoped to the calling API key's name, so two clients that happen
+ * to choose the same key never share a run. Anonymous APIs keep the key as sent.
+ */
+function idempotencyKeyOf(header: string | string[] | undefined, caller: string | undefined): string | undefined {
+  if (typeof header !== 'string' || header.length === 0) return undefined;
+  if (header.length > MAX_IDEMPOTENCY_KEY) {
+    throw new InvalidInput(`Idempotency-Key: at most ${MAX_IDEMPOTENCY_KEY} characters (got ${header.length})`, 'Idempotency-Key');
+  }
+  return caller === undefined ? header : `${caller}:${header}`;
+}
+
 export const runRoutes = [
   defineRoute({
     method: 'post',
@@ -42,8 +58,7 @@ export const runRoutes = [
     responses: { 202: { description: 'Run accepted', schema: runOutput }, 200: { description: 'Same run (idempotent repeat)', schema: runOutput }, 400: bad, 404: { description: 'Unknown model' }, 409: { description: 'Idempotency-Key reused with another body' } },
     async handler({ body, ctx }, services) {
       const selection: RunSelection = body.model_ids ? { model_ids: body.model_ids } : body.portfolio_ids ? { portfolio_ids: body.portfolio_ids } : { all: true };
-      const key = ctx.headers['idempotency-key'];
-      const idempotencyKey = typeof key === 'string' && key.length > 0 ? key.slice(0, 200) : undefined;
+      const idempotencyKey = idempotencyKeyOf(ctx.headers['idempotency-key'], ctx.caller?.name);
       const created = await services.pipeline.runs.submit({ selection, options: body.options, idempotencyKey });
       const state = await services.pipeline.runs.get(created.run._id);
       return {
