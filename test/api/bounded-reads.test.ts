@@ -8,13 +8,14 @@ import { buildServices } from '../../src/api/services.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { ensureIndexes } from '../../src/store/indexes.js';
+import { rebalanceIdFor } from '../../src/store/rebalances-repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/mongo.js';
 import { redisUrl, uniqueQueuePrefix } from '../support/redis.js';
 import { send } from './hostile/harness.js';
 import { seedRun, type SeededRun } from './support/seeded-run.js';
 
 /** Collections whose pages must be read by `_id` equality only (the only read FerretDB v1 pushes down). */
-const KEYED = new Set(['run_results', 'orders', 'run_chunks', 'run_chunk_summaries', 'run_models', 'runs']);
+const KEYED = new Set(['run_results', 'orders', 'run_chunks', 'run_chunk_summaries', 'run_models', 'runs', 'rebalances']);
 
 describe('when a run\'s results and orders are paged among many stored documents, then every read is keyed', () => {
   let t: TestDatabase;
@@ -125,6 +126,18 @@ describe('when a run\'s results and orders are paged among many stored documents
     expect(forged.body.detail).toMatch(/^after:/);
     const tooFar = await get('/api/v1/runs?offset=5000');
     expect(tooFar.status).toBe(400);
+  });
+
+  it('when a stored rebalance pages its portfolios at any offset, then the reads are keyed and the count comes from the run', async () => {
+    const id = rebalanceIdFor(run.runId, run.modelId);
+    await t.db.collection('rebalances').insertOne({ _id: id, run_id: run.runId, model_id: run.modelId, model_name: 'Model 1', rebalance_date: new Date(0), version: 1, created_at: new Date(0) } as never);
+    commands.length = 0;
+    const page = await send(port, 'get', `/api/v1/rebalance/${id}/portfolios?offset=500&limit=3`);
+    const optimal = run.results.filter((r) => r.status === 'optimal');
+    expect((JSON.parse(page.text) as { portfolio_id: string }[]).map((p) => p.portfolio_id)).toEqual(optimal.slice(500, 503).map((r) => r.portfolio_id));
+    const one = JSON.parse((await send(port, 'get', `/api/v1/rebalance/${id}?portfolio_limit=1`)).text) as { number_of_portfolios: number };
+    expect(one.number_of_portfolios).toBe(540);
+    expect(unkeyed(commands)).toEqual([]);
   });
 
   it('when the summary is asked, then it merges the chunk summaries: counts, decimal values, top securities', async () => {
