@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { positionsOf, type ResultDocument } from '../store/results-repository.js';
-import type { ChunkSummary } from '../store/run-summaries-repository.js';
+import type { ChunkSummary, SecurityTrades } from '../store/run-summaries-repository.js';
 
 /** Histogram lower edges of a portfolio's largest band breach, in weight percentage points (0 = inside every band). */
 export const BREACH_EDGES = [0, 0.001, 0.25, 0.5, 1, 2, 5, 10] as const;
@@ -44,7 +44,7 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
   };
   let buy = new Decimal(0);
   let sell = new Decimal(0);
-  const bySecurity = new Map<string, { buy: Decimal; sell: Decimal; orders: number }>();
+  const bySecurity: SecurityTotals = new Map();
   for (const result of results) {
     const positions = positionsOf(result);
     if (positions.length > 0) summary.breach_before[bucketOf(BREACH_EDGES, largestBreach(positions, (i) => positions[i]!.actual_before))]! += 1;
@@ -73,9 +73,17 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
   }
   summary.buy_value = buy.toFixed();
   summary.sell_value = sell.toFixed();
-  summary.securities = [...bySecurity.entries()]
-    .sort((a, b) => b[1].buy.plus(b[1].sell).comparedTo(a[1].buy.plus(a[1].sell)) || a[0].localeCompare(b[0]))
-    .slice(0, SECURITIES_PER_CHUNK)
-    .map(([security_id, e]) => ({ security_id, buy_value: e.buy.toFixed(), sell_value: e.sell.toFixed(), orders: e.orders }));
+  summary.securities = rankSecurities(bySecurity, SECURITIES_PER_CHUNK);
   return summary;
+}
+
+/** Traded value per security while summing. */
+export type SecurityTotals = Map<string, { buy: Decimal; sell: Decimal; orders: number }>;
+
+/** The `n` securities with the largest traded value (buys + sells), ties by id, as decimal strings. */
+export function rankSecurities(totals: SecurityTotals, n: number): SecurityTrades[] {
+  return [...totals.entries()]
+    .sort((a, b) => b[1].buy.plus(b[1].sell).comparedTo(a[1].buy.plus(a[1].sell)) || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([security_id, e]) => ({ security_id, buy_value: e.buy.toFixed(), sell_value: e.sell.toFixed(), orders: e.orders }));
 }

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { ChunkSummary } from '../store/run-summaries-repository.js';
-import { BREACH_EDGES, TURNOVER_EDGES } from './chunk-summary.js';
+import { BREACH_EDGES, TURNOVER_EDGES, rankSecurities, type SecurityTotals } from './chunk-summary.js';
 
 /** Securities listed in a run summary. */
 const TOP_SECURITIES = 10;
@@ -29,7 +29,7 @@ export function mergeSummaries(runId: string, chunks: Iterable<ChunkSummary>): R
   let processed = 0;
   let buy = new Decimal(0);
   let sell = new Decimal(0);
-  const securities = new Map<string, { buy: Decimal; sell: Decimal; orders: number }>();
+  const securities: SecurityTotals = new Map();
   for (const chunk of chunks) {
     processed += chunk.processed;
     addInto(before, chunk.breach_before);
@@ -45,10 +45,7 @@ export function mergeSummaries(runId: string, chunks: Iterable<ChunkSummary>): R
       securities.set(s.security_id, entry);
     }
   }
-  const top = [...securities.entries()]
-    .sort((a, b) => b[1].buy.plus(b[1].sell).comparedTo(a[1].buy.plus(a[1].sell)) || a[0].localeCompare(b[0]))
-    .slice(0, TOP_SECURITIES)
-    .map(([security_id, e]) => ({ security_id, buy_value: e.buy.toFixed(), sell_value: e.sell.toFixed(), orders: e.orders }));
+  const top = rankSecurities(securities, TOP_SECURITIES);
   return {
     run_id: runId,
     processed,
