@@ -1,15 +1,23 @@
-import { NotFound } from '../errors/index.js';
+import { InvalidInput, NotFound } from '../errors/index.js';
 import { endingOf, liveCounts, removeWaitingChunks } from '../queue/index.js';
-import { InvalidInput } from '../errors/index.js';
 import type { OrderDocument, OrdersRepository } from '../store/orders-repository.js';
 import { resultId, type Page, type ResultDocument, type ResultsRepository } from '../store/results-repository.js';
-import type { RunSummariesRepository } from '../store/run-summaries-repository.js';
+import { LRUCache } from 'lru-cache';
+import type { ChunkSummaryDocument, RunSummariesRepository } from '../store/run-summaries-repository.js';
 import type { RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
 import { createRun, type CreateRunDeps, type CreatedRun, type RunRequest } from './create-run.js';
 import { orderIdsOf, orderPage, resultPage, type KeyedPage, type PageSources, type ResultStatusFilter } from './run-pages.js';
 import { mergeSummaries, type RunSummaryJson } from './run-summary.js';
 import { countsFor, isFinal } from './run-view.js';
 import { storeMirroredRun } from './store-mirrored-run.js';
+
+/** Memory for chunk summaries kept per API process, in approximate bytes. */
+const SUMMARY_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** A summary's size in memory, roughly: its lists dominate. */
+function summaryBytes(doc: ChunkSummaryDocument): number {
+  return 1_000 + doc.securities.length * 150 + doc.non_optimal.length * 100;
+}
 
 /** A run with its current counts. */
 export interface RunState {
@@ -28,6 +36,9 @@ export interface RunServiceDeps extends CreateRunDeps {
 
 /** The runs use-cases: submit, read, wait, cancel, and page results and orders. */
 export class RunService {
+  /** Chunk summaries already read (they never change), bounded in memory. */
+  private readonly chunkSummaries = new LRUCache<string, ChunkSummaryDocument>({ maxSize: SUMMARY_CACHE_BYTES, sizeCalculation: summaryBytes });
+
   constructor(readonly deps: RunServiceDeps) {}
 
   submit(request: RunRequest): Promise<CreatedRun> {
@@ -154,12 +165,18 @@ export class RunService {
     return { items, total, next: items.length === query.limit ? items.at(-1)!._id : null };
   }
 
-  /** The run's aggregates, merged from the summaries its chunks wrote as they finished. */
+  /**
+   * The run's aggregates, merged from the summaries its chunks wrote as they finished. A chunk's
+   * summary never changes once written, so each is read once per process and kept (bounded):
+   * a poll of a live run reads only the chunks not seen finished yet.
+   */
   async summary(runId: string): Promise<RunSummaryJson> {
     const { run } = await this.get(runId);
+    const key = (i: number) => `${runId}-${i}`;
     const indexes = Array.from({ length: run.chunk_count }, (_, i) => i);
-    const found = await this.deps.summaries.ofChunks(runId, indexes);
-    return mergeSummaries(runId, found.values());
+    const missing = indexes.filter((i) => !this.chunkSummaries.has(key(i)));
+    for (const [i, doc] of await this.deps.summaries.ofChunks(runId, missing)) this.chunkSummaries.set(key(i), doc);
+    return mergeSummaries(runId, indexes.flatMap((i) => this.chunkSummaries.get(key(i)) ?? []));
   }
 
   /** Where keyed pages read: MongoDB by `_id`, and the mirror's plan for a run not stored yet. */
