@@ -167,9 +167,15 @@ export function orderIdsOf(doc: ResultDocument): string[] {
 }
 
 /** One page of a run's orders: the optimal results walked by key, their orders read by `_id`. */
-export async function orderPage(src: PageSources, walk: Walk, page: Omit<PageRequest, 'offset'>): Promise<KeyedPage<OrderDocument>> {
+export async function orderPage(
+  src: PageSources,
+  walk: Walk,
+  page: Omit<PageRequest, 'offset'> & { ordersPerResult?: number },
+): Promise<KeyedPage<OrderDocument>> {
   const { limit } = page;
-  const steps = walkResults(src, { ...walk, status: 'optimal' }, { at: decodeCursor(page.after), skip: 0 }, Math.min(limit, 100));
+  // Read about as many results as the page's orders need (from the run's average), not a fixed batch.
+  const batch = Math.min(100, Math.max(1, Math.ceil(limit / Math.max(page.ordersPerResult ?? 1, 1)) + 1));
+  const steps = walkResults(src, { ...walk, status: 'optimal' }, { at: decodeCursor(page.after), skip: 0 }, batch);
   const ids: string[] = [];
   let next: string | null = null;
   for (;;) {

@@ -133,10 +133,11 @@ export class RunService {
       return { items, next: null, total: items.length };
     }
     const walk = { runId, chunkCount: run.chunk_count };
-    if (query.offset === 0) return { ...(await orderPage(this.sources(), walk, query)), total: counts.orders };
+    const ordersPerResult = counts.succeeded > 0 ? counts.orders / counts.succeeded : 1;
+    if (query.offset === 0) return { ...(await orderPage(this.sources(), walk, { ...query, ordersPerResult })), total: counts.orders };
     if (query.after !== undefined) throw new InvalidInput('offset: give either offset or after, not both', 'offset');
     if (query.offset > MAX_OFFSET) throw new InvalidInput(`offset: at most ${MAX_OFFSET} for orders; page further with "after" (each page's "next")`, 'offset');
-    const wide = await orderPage(this.sources(), walk, { limit: query.offset + query.limit });
+    const wide = await orderPage(this.sources(), walk, { limit: query.offset + query.limit, ordersPerResult });
     return { items: wide.items.slice(query.offset), next: wide.next, total: counts.orders };
   }
 
