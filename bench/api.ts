@@ -6,6 +6,7 @@
  * (`bench/open-load.ts`): latency counts from when each request was due.
  *
  *   npm run bench:api -- [--seconds 60] [--rate 200] [--bulk 10000] [--workers 2] [--background-nice 10] [--pin]
+ *   npm run bench:api -- --listing [--results 20000] [--trades 8] [--pages 40]   (listing pages at volume: bench/api-listing.ts)
  *
  * Requests carry a rotating X-Forwarded-For from 1,000 client addresses: behind the Ingress the
  * per-IP rate limit (50/s) sees many portfolio managers, not one loopback client.
@@ -15,6 +16,7 @@ import { availableParallelism, setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Cluster } from '../test/chaos/support/cluster.js';
 import { seedModel } from '../test/chaos/support/seed.js';
+import { listingBench } from './api-listing.js';
 import { nextClientAddress, openLoad, type LoadSummary } from './open-load.js';
 
 const { values } = parseArgs({
@@ -26,6 +28,10 @@ const { values } = parseArgs({
     'background-nice': { type: 'string', default: '10' },
     pin: { type: 'boolean', default: false },
     'baseline-seconds': { type: 'string', default: '10' },
+    listing: { type: 'boolean', default: false },
+    results: { type: 'string', default: '20000' },
+    trades: { type: 'string', default: '8' },
+    pages: { type: 'string', default: '40' },
   },
 });
 const seconds = Math.min(600, Math.max(1, Number(values.seconds)));
@@ -127,7 +133,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+const run = values.listing
+  ? () => listingBench({ results: Math.min(1_000_000, Math.max(100, Number(values.results))), trades: Math.min(50, Math.max(0, Number(values.trades))), pages: Math.min(1_000, Math.max(1, Number(values.pages))) })
+  : main;
+
+run().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -4,7 +4,9 @@ import { NotFound } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import { docsRouter } from './docs-page.js';
 import { serviceVersion } from './health/version.js';
-import { apiKeyCheck } from './http/api-keys.js';
+import { accessCheck } from './http/access.js';
+import { KeyRing } from './http/api-keys.js';
+import { DASHBOARD_COOKIE } from './dashboard/dashboard-router.js';
 import { correlation } from './http/correlation.js';
 import { cors } from './http/cors.js';
 import { errorHandler } from './http/error-response.js';
@@ -23,7 +25,7 @@ export const OPENAPI_PATH = '/api/v1/openapi.json';
 export interface AppDeps {
   services: ApiServices;
   logger: Logger;
-  config: Pick<Config, 'NODE_ENV' | 'API_KEYS' | 'BODY_LIMIT' | 'TRUST_PROXY'>;
+  config: Pick<Config, 'NODE_ENV' | 'API_KEYS' | 'READ_API_KEYS' | 'ADMIN_API_KEYS' | 'ALLOW_ANONYMOUS' | 'BODY_LIMIT' | 'TRUST_PROXY'>;
   /** @defaultValue the route table in `routes/index.ts` */
   routes?: readonly RouteDefinition[];
   /** Run on every request after the correlation id is set (e.g. HTTP metrics). */
@@ -42,10 +44,18 @@ export interface AppDeps {
   rateLimit?: RateLimitOptions | false;
 }
 
-/** Builds the Express app. Listening is the composition root's job. */
+/**
+ * Builds the Express app. Listening is the composition root's job. Throws when
+ * `NODE_ENV=production` has no key configured and `ALLOW_ANONYMOUS` is not set: the book
+ * would be open to anyone who reaches the Ingress.
+ */
 export function createApp(deps: AppDeps): Express {
   const routes = deps.routes ?? defaultRoutes;
   const production = deps.config.NODE_ENV === 'production';
+  const keys = KeyRing.fromConfig(deps.config);
+  if (production && keys.empty && !deps.config.ALLOW_ANONYMOUS) {
+    throw new Error('NODE_ENV=production with no API key configured: set API_KEYS, READ_API_KEYS or ADMIN_API_KEYS, or ALLOW_ANONYMOUS=true to run open');
+  }
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -64,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(docsRouter(OPENAPI_PATH));
   for (const router of deps.routers ?? []) app.use(router);
-  app.use(mountRoutes(routes, deps.services, apiKeyCheck(deps.config.API_KEYS)));
+  app.use(mountRoutes(routes, deps.services, accessCheck(keys, DASHBOARD_COOKIE)));
 
   app.use((req, _res, next) => {
     next(new NotFound(`no route for ${req.method} ${req.path.slice(0, 200)}`));

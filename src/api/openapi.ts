@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { accessOf } from './http/mount-routes.js';
 import type { RouteDefinition } from './routes/route.js';
 
 const errorSchema = z
@@ -12,7 +13,7 @@ const errorSchema = z
 
 const STATUS_POLICY = [
   'Status codes: 200/201/202 success, 204 deleted; 400 malformed input (wrong types, bad ids, bad paging,',
-  'keys starting with "$" or containing "."); 401 missing or wrong API key on a mutating route; 404 missing;',
+  'keys starting with "$" or containing "."); 401 missing or wrong API key (every route but health when keys are configured); 403 key scope too narrow; 404 missing;',
   '409 stale `version`; 413 body too large; 415 body not JSON; 422 well-formed input that breaks a business',
   'rule (e.g. a target off the 0.005 grid, targets summing above 0.95, an infeasible rebalance); 503 a',
   'dependency unavailable. Every error body is `{"detail": "...", "code": "...", "field"?: "..."}`.',
@@ -24,6 +25,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
   registry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
   registry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   for (const route of routes) {
+    const access = accessOf(route);
     const responses = Object.fromEntries(
       Object.entries(route.responses).map(([status, spec]) => {
         const schema = spec.schema ?? (Number(status) >= 400 ? errorSchema : undefined);
@@ -35,9 +37,9 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
       method: route.method,
       path: route.path,
       summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
+      ...(access === 'public' ? (route.description ? { description: route.description } : {}) : { description: withScope(route.description, access) }),
       tags: route.tags,
-      ...(route.mutates ? { security: [{ ApiKey: [] }, { Bearer: [] }, {}] } : {}),
+      ...(access === 'public' ? {} : { security: [{ ApiKey: [] }, { Bearer: [] }, {}] }),
       request: {
         ...(route.params ? { params: route.params as never } : {}),
         ...(route.query ? { query: route.query as never } : {}),
@@ -55,4 +57,9 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
     },
     servers: [{ url: '/' }],
   });
+}
+
+function withScope(description: string | undefined, scope: string): string {
+  const note = `Needs a key with \`${scope}\` scope when API keys are configured.`;
+  return description ? `${description}\n\n${note}` : note;
 }

@@ -51,10 +51,20 @@ export const envSchema = z.object({
   PRICING_SERVICE_URL: z.url().default('http://globeco-pricing-service:8083'),
   /** How long the v1 rebalance endpoints wait for a run before answering 202. @defaultValue 10 */
   V1_REBALANCE_WAIT_SECONDS: z.coerce.number().min(0).max(300).default(10),
-  /** API keys accepted on mutating routes; empty means mutating routes are open. */
+  /**
+   * Keys with `write` scope (read and change: models, runs, market data). Each entry is `secret`
+   * or `name:secret`. With no key in any of the three lists the API is anonymous.
+   */
   API_KEYS: list.default([]),
-  /** Keys that may act on the queue dashboard; empty means it is read-only. */
+  /** Keys with `read` scope: every read route, the run view and a read-only queue board. */
+  READ_API_KEYS: list.default([]),
+  /** Keys with `admin` scope: everything `write` may, plus acting on the queue board. */
   ADMIN_API_KEYS: list.default([]),
+  /**
+   * Lets the API start in `NODE_ENV=production` with no key configured (everything open).
+   * Off by default so a production pod with a missing Secret refuses to start. @defaultValue false
+   */
+  ALLOW_ANONYMOUS: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
   /** Browser origins allowed by CORS (the portal's); empty means no CORS headers. */
   CORS_ORIGINS: list.default([]),
   /** Largest JSON body accepted. @defaultValue `5mb` */

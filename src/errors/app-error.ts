@@ -7,7 +7,8 @@ export type ErrorCode =
   | 'INFEASIBLE'
   | 'SOLVER_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
-  | 'UNAUTHORIZED';
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN';
 
 /** Base of every error this service raises on purpose. Anything else is a bug (500). */
 export abstract class AppError extends Error {

@@ -7,3 +7,4 @@ export { Infeasible } from './infeasible.js';
 export { SolverTimeout } from './solver-timeout.js';
 export { UpstreamUnavailable } from './upstream-unavailable.js';
 export { Unauthorized } from './unauthorized.js';
+export { Forbidden } from './forbidden.js';

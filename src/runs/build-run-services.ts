@@ -7,6 +7,7 @@ import { OrdersRepository } from '../store/orders-repository.js';
 import { RebalancesRepository } from '../store/rebalances-repository.js';
 import { ResultsRepository } from '../store/results-repository.js';
 import { RunsRepository } from '../store/runs-repository.js';
+import { RunSummariesRepository } from '../store/run-summaries-repository.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { RebalanceService } from './rebalance-service.js';
 import { RunService } from './run-service.js';
@@ -55,6 +56,7 @@ export function buildRunServices(ctx: {
     models: ctx.catalog,
     results,
     orders,
+    summaries: new RunSummariesRepository(ctx.db),
     queue,
     chunkSize: ctx.config.CHUNK_SIZE,
     sendOrders: ctx.config.ORDER_SERVICE_URL !== undefined,
@@ -62,7 +64,7 @@ export function buildRunServices(ctx: {
   });
   return {
     runs,
-    rebalances: new RebalanceService(new RebalancesRepository(ctx.db), results, () => runs.storeUnstored()),
+    rebalances: new RebalanceService(new RebalancesRepository(ctx.db), results, (r, m, page) => runs.optimalOfModel(r, m, page), () => runs.storeUnstored()),
     queue,
     catalog: ctx.catalog,
     v1WaitMs: ctx.config.V1_REBALANCE_WAIT_SECONDS * 1000,
@@ -79,7 +81,7 @@ function approvalDeps(ctx: { config: Config; db: Db; logger: Logger }, runs: Run
     decisions: new RunDecisionsRepository(ctx.db),
     orders,
     runOf: async (runId) => (await runs.get(runId)).run,
-    inProgress: async () => (await Promise.all((['queued', 'running'] as const).map((s) => runs.list(0, 1000, s)))).flatMap((p) => p.items.map((i) => i.run)),
+    inProgress: async () => (await Promise.all((['queued', 'running'] as const).map((status) => runs.list({ offset: 0, limit: 1000, status })))).flatMap((p) => p.items.map((i) => i.run)),
     snapshotsOf: (run) => stored.modelsOf(run._id, run.model_ids),
     currentModels: (ids) => models.findByIds(ids),
     maxPriceAgeMs: ctx.config.APPROVAL_MAX_PRICE_AGE_SECONDS * 1000,

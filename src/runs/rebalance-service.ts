@@ -2,6 +2,9 @@ import { InvalidInput, NotFound } from '../errors/index.js';
 import { rebalanceIdFor, type RebalanceDocument, type RebalancesRepository } from '../store/rebalances-repository.js';
 import type { ResultDocument, ResultsRepository } from '../store/results-repository.js';
 import { resultId } from '../store/results-repository.js';
+
+/** A (run, model)'s optimal results, paged by key, with their number from the run's counters. */
+export type OptimalResults = (runId: string, modelId: string, page: { offset: number; limit: number }) => Promise<{ items: ResultDocument[]; total: number }>;
 import { toStoredPortfolio, toStoredPositions, toStoredRebalance } from './rebalance-views.js';
 
 /** How many portfolios a rebalance JSON carries inline; the rest are paged by `/portfolios`. */
@@ -24,7 +27,8 @@ export class RebalanceService {
    */
   constructor(
     private readonly rebalances: RebalancesRepository,
-    private readonly results: ResultsRepository,
+    private readonly results: Pick<ResultsRepository, 'get' | 'optimalForPortfolios'>,
+    private readonly optimal: OptimalResults,
     private readonly storeUnstored: () => Promise<void> = async () => undefined,
   ) {}
 
@@ -40,7 +44,7 @@ export class RebalanceService {
 
   async portfolios(id: string, offset: number, limit: number) {
     const header = await this.header(id);
-    const page = await this.results.page({ runId: header.run_id, modelId: header.model_id, status: 'optimal' }, offset, limit);
+    const page = await this.optimal(header.run_id, header.model_id, { offset, limit });
     return page.items.map((r) => toStoredPortfolio(r, header.rebalance_date));
   }
 
@@ -80,7 +84,7 @@ export class RebalanceService {
   }
 
   private async assemble(header: RebalanceDocument, window: PortfolioWindow) {
-    const page = await this.results.page({ runId: header.run_id, modelId: header.model_id, status: 'optimal' }, window.offset, window.limit);
+    const page = await this.optimal(header.run_id, header.model_id, window);
     return toStoredRebalance(header, page.total, page.items);
   }
 }

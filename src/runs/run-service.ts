@@ -1,11 +1,23 @@
-import { NotFound } from '../errors/index.js';
+import { InvalidInput, NotFound } from '../errors/index.js';
 import { endingOf, liveCounts, removeWaitingChunks } from '../queue/index.js';
-import type { OrderFilter, OrdersRepository } from '../store/orders-repository.js';
-import type { Page, ResultFilter, ResultsRepository } from '../store/results-repository.js';
+import type { OrderDocument, OrdersRepository } from '../store/orders-repository.js';
+import { resultId, type Page, type ResultDocument, type ResultsRepository } from '../store/results-repository.js';
+import { LRUCache } from 'lru-cache';
+import type { ChunkSummaryDocument, RunSummariesRepository } from '../store/run-summaries-repository.js';
 import type { RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
 import { createRun, type CreateRunDeps, type CreatedRun, type RunRequest } from './create-run.js';
+import { orderIdsOf, orderPage, resultPage, type KeyedPage, type PageSources, type ResultStatusFilter } from './run-pages.js';
+import { mergeSummaries, type RunSummaryJson } from './run-summary.js';
 import { countsFor, isFinal } from './run-view.js';
 import { storeMirroredRun } from './store-mirrored-run.js';
+
+/** Memory for chunk summaries kept per API process, in approximate bytes. */
+const SUMMARY_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** A summary's size in memory, roughly: its lists dominate. */
+function summaryBytes(doc: ChunkSummaryDocument): number {
+  return 1_000 + doc.securities.length * 150 + doc.non_optimal.length * 100;
+}
 
 /** A run with its current counts. */
 export interface RunState {
@@ -17,12 +29,16 @@ export interface RunState {
 export interface RunServiceDeps extends CreateRunDeps {
   results: ResultsRepository;
   orders: OrdersRepository;
+  summaries: RunSummariesRepository;
   /** How often a long poll re-reads the run. @defaultValue 200 */
   pollIntervalMs?: number;
 }
 
 /** The runs use-cases: submit, read, wait, cancel, and page results and orders. */
 export class RunService {
+  /** Chunk summaries already read (they never change), bounded in memory. */
+  private readonly chunkSummaries = new LRUCache<string, ChunkSummaryDocument>({ maxSize: SUMMARY_CACHE_BYTES, sizeCalculation: summaryBytes });
+
   constructor(readonly deps: RunServiceDeps) {}
 
   submit(request: RunRequest): Promise<CreatedRun> {
@@ -47,11 +63,21 @@ export class RunService {
     await Promise.all((await this.deps.mirror.unstored()).map((runId) => storeMirroredRun(this.deps, runId)));
   }
 
-  async list(offset: number, limit: number, status?: RunStatus): Promise<Page<RunState>> {
+  /** Runs newest first, paged by cursor (`next`); `offset` up to {@link MAX_OFFSET} for old clients. */
+  async list(query: { after?: string; offset: number; limit: number; status?: RunStatus }): Promise<Page<RunState> & { next: string | null }> {
+    if (query.offset > MAX_OFFSET) throw new InvalidInput(`offset: at most ${MAX_OFFSET}; page further with "after" (each page's "next")`, 'offset');
     await this.storeUnstored();
-    const page = await this.deps.runs.list(offset, limit, status);
+    const page = await this.deps.runs.list({ after: decodeRunCursor(query.after), offset: query.offset, limit: query.limit, status: query.status });
     const live = await liveCounts(this.deps.mirror, this.deps.runs, page.items.filter((r) => !r.final_counts).map((r) => r._id));
-    return { items: page.items.map((run) => ({ run, counts: countsFor(run, live) })), total: page.total };
+    const last = page.items.at(-1);
+    const next = last && page.items.length === query.limit ? encodeRunCursor(last) : null;
+    return { items: page.items.map((run) => ({ run, counts: countsFor(run, live) })), total: page.total, next };
+  }
+
+  /** Model names as the run saw them (its snapshots), for result items. */
+  async modelNames(runId: string, modelIds: Iterable<string>): Promise<Map<string, string>> {
+    const docs = await this.deps.runs.modelsOf(runId, [...new Set(modelIds)]);
+    return new Map(docs.map((d) => [d.model_id, d.name]));
   }
 
   /**
@@ -84,14 +110,132 @@ export class RunService {
     return this.get(runId);
   }
 
-  async results(filter: ResultFilter, offset: number, limit: number) {
-    await this.get(filter.runId);
-    return this.deps.results.page(filter, offset, limit);
+  /** A page of a run's results by key (plan order); `total` from the run's counters. */
+  async results(runId: string, query: ResultQuery): Promise<KeyedPage<ResultDocument> & { total: number }> {
+    const { run, counts } = await this.get(runId);
+    const total = query.status ? totalOf(counts, query.status) : counts.processed;
+    if (query.portfolioId) {
+      const docs = await this.deps.results.byIds(run.model_ids.map((m) => resultId(runId, m, query.portfolioId!)));
+      const items = docs.filter((d) => !query.status || statusMatches(d, query.status));
+      return { items, next: null, total: items.length };
+    }
+    const walk = { runId, chunkCount: run.chunk_count, status: query.status, modelId: query.modelId };
+    if (query.offset > 0 && query.after !== undefined) throw new InvalidInput('offset: give either offset or after, not both', 'offset');
+    return { ...(await resultPage(this.sources(), walk, query)), total };
   }
 
-  orders(filter: OrderFilter, offset: number, limit: number) {
-    return this.deps.orders.page(filter, offset, limit);
+  /** A page of a run's orders by key; `portfolioId` narrows to one portfolio's orders in it. */
+  async orders(runId: string, query: OrderQuery): Promise<KeyedPage<OrderDocument> & { total: number }> {
+    const { run, counts } = await this.get(runId);
+    if (query.portfolioId) {
+      const results = await this.deps.results.byIds(run.model_ids.map((m) => resultId(runId, m, query.portfolioId!)));
+      const items = await this.deps.orders.byIds(results.flatMap(orderIdsOf));
+      return { items, next: null, total: items.length };
+    }
+    const walk = { runId, chunkCount: run.chunk_count };
+    const ordersPerResult = counts.succeeded > 0 ? counts.orders / counts.succeeded : 1;
+    if (query.offset === 0) return { ...(await orderPage(this.sources(), walk, { ...query, ordersPerResult })), total: counts.orders };
+    if (query.after !== undefined) throw new InvalidInput('offset: give either offset or after, not both', 'offset');
+    if (query.offset > MAX_OFFSET) throw new InvalidInput(`offset: at most ${MAX_OFFSET} for orders; page further with "after" (each page's "next")`, 'offset');
+    const wide = await orderPage(this.sources(), walk, { limit: query.offset + query.limit, ordersPerResult });
+    return { items: wide.items.slice(query.offset), next: wide.next, total: counts.orders };
   }
+
+  /**
+   * A stored rebalance's portfolios: the (run, model)'s optimal results by key. Their number is
+   * the run's `succeeded` for a one-model run, else the sum of the chunk summaries' per-model counts.
+   */
+  async optimalOfModel(runId: string, modelId: string, page: { offset: number; limit: number }): Promise<{ items: ResultDocument[]; total: number }> {
+    const { run, counts } = await this.get(runId);
+    const walk = { runId, chunkCount: run.chunk_count, status: 'optimal' as const, modelId };
+    const items = page.limit === 0 ? [] : (await resultPage(this.sources(), walk, page)).items;
+    if (run.model_ids.length <= 1) return { items, total: counts.succeeded };
+    const summaries = await this.deps.summaries.ofChunks(runId, Array.from({ length: run.chunk_count }, (_, i) => i));
+    let total = 0;
+    for (const s of summaries.values()) total += s.optimal_by_model[modelId] ?? 0;
+    return { items, total };
+  }
+
+  /** A portfolio's orders across runs, by order id; bounded by `limit` and the query time cut-off. */
+  async portfolioOrders(portfolioId: string, query: { after?: string; offset: number; limit: number }): Promise<KeyedPage<OrderDocument> & { total: number }> {
+    if (query.offset > 0) throw new InvalidInput('offset: not offered for a portfolio\'s orders; page with "after" (each page\'s "next")', 'offset');
+    const [items, total] = await Promise.all([
+      this.deps.orders.ofPortfolio(portfolioId, query.after, query.limit),
+      this.deps.orders.countOfPortfolio(portfolioId),
+    ]);
+    return { items, total, next: items.length === query.limit ? items.at(-1)!._id : null };
+  }
+
+  /**
+   * The run's aggregates, merged from the summaries its chunks wrote as they finished. A chunk's
+   * summary never changes once written, so each is read once per process and kept (bounded):
+   * a poll of a live run reads only the chunks not seen finished yet.
+   */
+  async summary(runId: string): Promise<RunSummaryJson> {
+    const { run } = await this.get(runId);
+    const key = (i: number) => `${runId}-${i}`;
+    const indexes = Array.from({ length: run.chunk_count }, (_, i) => i);
+    const missing = indexes.filter((i) => !this.chunkSummaries.has(key(i)));
+    for (const [i, doc] of await this.deps.summaries.ofChunks(runId, missing)) this.chunkSummaries.set(key(i), doc);
+    return mergeSummaries(runId, indexes.flatMap((i) => this.chunkSummaries.get(key(i)) ?? []));
+  }
+
+  /** Where keyed pages read: MongoDB by `_id`, and the mirror's plan for a run not stored yet. */
+  private sources(): PageSources {
+    return {
+      chunks: async (runId, indexes) => {
+        const stored = await this.deps.runs.chunksAt(runId, indexes);
+        if (stored.size === indexes.length) return stored;
+        const plan = (await this.deps.mirror.get(runId))?.plan;
+        for (const c of plan?.chunks ?? []) if (indexes.includes(c.index) && !stored.has(c.index)) stored.set(c.index, c);
+        return stored;
+      },
+      summaries: (runId, indexes) => this.deps.summaries.ofChunks(runId, indexes),
+      results: (ids) => this.deps.results.byIds(ids),
+      orders: (ids) => this.deps.orders.byIds(ids),
+    };
+  }
+}
+
+function encodeRunCursor(run: RunDocument): string {
+  return Buffer.from(`${run.created_at.getTime()}.${run._id}`).toString('base64url');
+}
+
+function decodeRunCursor(after: string | undefined): { at: Date; id: string } | undefined {
+  if (after === undefined) return undefined;
+  const m = /^(\d{1,15})\.([0-9a-f]{24})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!m) throw new InvalidInput('after: not a cursor from a previous page (use its "next")', 'after');
+  return { at: new Date(Number(m[1])), id: m[2]! };
+}
+
+/** Paging of a run's results. */
+export interface ResultQuery {
+  status?: ResultStatusFilter;
+  portfolioId?: string;
+  modelId?: string;
+  after?: string;
+  /** Compatibility: matching results passed over before the page (read by key from the plan, not skipped in a query). */
+  offset: number;
+  limit: number;
+}
+
+/** Paging of a run's orders. */
+export type OrderQuery = Omit<ResultQuery, 'status' | 'modelId'>;
+
+/** Largest `offset` of the runs list (a skip in a sorted index); beyond it, page with `after`. */
+export const MAX_OFFSET = 1_000;
+
+function statusMatches(doc: ResultDocument, status: ResultStatusFilter): boolean {
+  return status === 'not_optimal' ? doc.status !== 'optimal' : doc.status === status;
+}
+
+/** The run counter behind a status filter (`failed` counts invalid input too). */
+function totalOf(counts: RunCounts, status: ResultStatusFilter): number {
+  if (status === 'optimal') return counts.succeeded;
+  if (status === 'infeasible') return counts.infeasible;
+  if (status === 'timeout') return counts.timed_out;
+  if (status === 'not_optimal') return counts.processed - counts.succeeded;
+  return counts.failed;
 }
 
 function sleep(ms: number): Promise<void> {

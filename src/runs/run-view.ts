@@ -20,7 +20,7 @@ export function toRunJson(run: RunDocument, counts: RunCounts) {
     started_at: run.started_at?.toISOString() ?? null,
     finished_at: run.finished_at?.toISOString() ?? null,
     elapsed_ms: run.started_at && end ? end.getTime() - run.started_at.getTime() : null,
-    links: { self, results: `${self}/results`, orders: `/api/v1/orders?run_id=${run._id}`, cancel: `${self}/cancel` },
+    links: { self, results: `${self}/results`, orders: `${self}/orders`, summary: `${self}/summary`, cancel: `${self}/cancel` },
   };
 }
 
@@ -36,10 +36,11 @@ export function countsFor(run: RunDocument, live: Map<string, RunCounts>): RunCo
 }
 
 /** Result JSON of the native API: amounts as decimal strings. */
-export function toResultJson(doc: ResultDocument) {
+export function toResultJson(doc: ResultDocument, modelName: string | null = null) {
   return {
     portfolio_id: doc.portfolio_id,
     model_id: doc.model_id,
+    model_name: modelName,
     status: doc.status,
     reason: doc.reason,
     market_value: doc.market_value,

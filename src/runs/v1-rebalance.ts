@@ -34,7 +34,7 @@ export async function rebalanceV1(
   const { run } = await runs.submit({ selection, options: {}, kind });
   const state = await runs.wait(run._id, waitMs, signal);
   if (!isFinal(state.run)) return { done: false, state };
-  const page = await runs.results({ runId: run._id }, 0, MAX_V1_RESULTS);
+  const page = await runs.results(run._id, { offset: 0, limit: MAX_V1_RESULTS });
   raiseWhenNothingSolved(page.items);
   const items = page.items
     .filter((r) => r.status === 'optimal')

@@ -1,4 +1,5 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
+import { BOUNDED_QUERY_MS, COUNT_CAP } from './bounded-query.js';
 import { InvalidInput, NotFound, VersionConflict } from '../errors/index.js';
 import {
   withPortfoliosAdded,
@@ -54,6 +55,9 @@ export interface ModelListOptions {
  * retrying for up to this long under contention before answering VersionConflict.
  */
 const EDIT_RETRY_BUDGET_MS = 5_000;
+
+/** Most models one list read returns: a page's limit, and the cap of an unpaged v1 "all models". */
+export const MAX_MODELS_PER_READ = 1_000;
 
 const SORT_COLUMN: Record<ModelSortField, string> = {
   model_id: '_id',
@@ -154,9 +158,8 @@ export class ModelsRepository {
     const sort: Record<string, 1 | -1> = {};
     for (const { field, direction } of options.sort ?? []) sort[SORT_COLUMN[field]] = direction;
     if (!('_id' in sort)) sort._id = 1;
-    let cursor = this.models.find({}).sort(sort).skip(options.offset ?? 0);
-    if (options.limit !== undefined) cursor = cursor.limit(options.limit);
-    return (await cursor.toArray()).map(toModel);
+    const cursor = this.models.find({}).sort(sort).skip(options.offset ?? 0).limit(options.limit ?? MAX_MODELS_PER_READ);
+    return (await cursor.maxTimeMS(BOUNDED_QUERY_MS).toArray()).map(toModel);
   }
 
   /** Each model's version, by id: a cheap way to tell whether any model changed. */
@@ -165,8 +168,9 @@ export class ModelsRepository {
     return new Map(docs.map((d) => [d._id.toHexString(), d.version]));
   }
 
+  /** Models stored, counted up to {@link COUNT_CAP}. */
   async count(): Promise<number> {
-    return this.models.countDocuments({});
+    return this.models.countDocuments({}, { limit: COUNT_CAP, maxTimeMS: BOUNDED_QUERY_MS });
   }
 
   /** Replaces name, positions and portfolios if `expectedVersion` is current (else VersionConflict). */

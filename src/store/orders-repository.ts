@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
-import type { Page } from './results-repository.js';
+import { KeyedReads } from './keyed-reads.js';
+import { BOUNDED_QUERY_MS, COUNT_CAP } from './bounded-query.js';
 
 export const ORDERS_COLLECTION = 'orders';
 
@@ -23,23 +24,21 @@ export interface OrderDocument {
 export async function ensureOrderIndexes(db: Db): Promise<void> {
   const orders = db.collection(ORDERS_COLLECTION);
   await orders.createIndex({ run_id: 1, model_id: 1, portfolio_id: 1, security_id: 1 }, { unique: true, name: 'natural_key' });
-  await orders.createIndex({ portfolio_id: 1, run_id: 1 });
+  // Behind a portfolio's orders across runs, paged by `_id`.
+  await orders.createIndex({ portfolio_id: 1, _id: 1 });
 }
 
 export function orderId(runId: string, modelId: string, portfolioId: string, securityId: string): string {
   return createHash('sha256').update(`${runId}:${modelId}:${portfolioId}:${securityId}`).digest('hex').slice(0, 24);
 }
 
-/** Filter of {@link OrdersRepository.page}. */
-export interface OrderFilter {
-  runId?: string;
-  portfolioId?: string;
-}
-
 export class OrdersRepository {
   private readonly orders: Collection<OrderDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.orders = db.collection<OrderDocument>(ORDERS_COLLECTION);
   }
 
@@ -48,15 +47,22 @@ export class OrdersRepository {
     return insertIgnoringDuplicates(this.orders, docs);
   }
 
-  async page(filter: OrderFilter, offset: number, limit: number): Promise<Page<OrderDocument>> {
-    const query = {
-      ...(filter.runId ? { run_id: filter.runId } : {}),
-      ...(filter.portfolioId ? { portfolio_id: filter.portfolioId } : {}),
-    };
-    const [items, total] = await Promise.all([
-      this.orders.find(query).sort({ run_id: 1, portfolio_id: 1, security_id: 1, _id: 1 }).skip(offset).limit(limit).toArray(),
-      this.orders.countDocuments(query),
-    ]);
-    return { items, total };
+  /** Orders by `_id`, in the order given; missing ones left out. */
+  byIds(ids: readonly string[]): Promise<OrderDocument[]> {
+    return this.keyed.byIds(this.orders, ids);
+  }
+
+  /**
+   * A portfolio's orders across runs, by `_id` after `after`: an index range on MongoDB
+   * (`{portfolio_id, _id}`), a scan on FerretDB v1, so the read is cut off at {@link BOUNDED_QUERY_MS}.
+   */
+  async ofPortfolio(portfolioId: string, after: string | undefined, limit: number): Promise<OrderDocument[]> {
+    const filter = { portfolio_id: portfolioId, ...(after ? { _id: { $gt: after } } : {}) };
+    return this.orders.find(filter).sort({ portfolio_id: 1, _id: 1 }).limit(limit).maxTimeMS(BOUNDED_QUERY_MS).toArray();
+  }
+
+  /** How many orders the portfolio has, counted up to {@link COUNT_CAP}. */
+  countOfPortfolio(portfolioId: string): Promise<number> {
+    return this.orders.countDocuments({ portfolio_id: portfolioId }, { limit: COUNT_CAP, maxTimeMS: BOUNDED_QUERY_MS });
   }
 }

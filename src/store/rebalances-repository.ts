@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { NotFound, VersionConflict } from '../errors/index.js';
 import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
+import { BOUNDED_QUERY_MS } from './bounded-query.js';
+import { KeyedReads } from './keyed-reads.js';
 
 export const REBALANCES_COLLECTION = 'rebalances';
 
@@ -22,7 +24,7 @@ export interface RebalanceDocument {
 }
 
 export async function ensureRebalanceIndexes(db: Db): Promise<void> {
-  await db.collection(REBALANCES_COLLECTION).createIndex({ created_at: -1 });
+  await db.collection(REBALANCES_COLLECTION).createIndex({ created_at: -1, _id: -1 });
   await db.collection(REBALANCES_COLLECTION).createIndex({ run_id: 1 });
 }
 
@@ -33,7 +35,10 @@ export function rebalanceIdFor(runId: string, modelId: string): string {
 export class RebalancesRepository {
   private readonly rebalances: Collection<RebalanceDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.rebalances = db.collection<RebalanceDocument>(REBALANCES_COLLECTION);
   }
 
@@ -42,7 +47,8 @@ export class RebalancesRepository {
   }
 
   async list(offset: number, limit: number): Promise<RebalanceDocument[]> {
-    return this.rebalances.find({}).sort({ created_at: -1, _id: -1 }).skip(offset).limit(limit).toArray();
+    // An index walk on MongoDB; the offset is capped by the route and the read cut off in time.
+    return this.rebalances.find({}).sort({ created_at: -1, _id: -1 }).skip(offset).limit(limit).maxTimeMS(BOUNDED_QUERY_MS).toArray();
   }
 
   async get(id: string): Promise<RebalanceDocument> {
@@ -52,8 +58,8 @@ export class RebalancesRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<RebalanceDocument[]> {
-    if (ids.length === 0) return [];
-    return this.rebalances.find({ _id: { $in: [...ids] } }).sort({ created_at: -1 }).toArray();
+    const docs = await this.keyed.byIds(this.rebalances, ids);
+    return docs.sort((a, b) => b.created_at.getTime() - a.created_at.getTime());
   }
 
   /** Deletes the header only when `version` is current; the run's results and orders stay (orders may be executing). */

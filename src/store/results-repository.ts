@@ -1,5 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
+import { KeyedReads } from './keyed-reads.js';
+import { BOUNDED_QUERY_MS } from './bounded-query.js';
 
 export const RESULTS_COLLECTION = 'run_results';
 
@@ -49,9 +51,8 @@ export interface ResultDocument {
 
 export async function ensureResultIndexes(db: Db): Promise<void> {
   const results = db.collection(RESULTS_COLLECTION);
-  await results.createIndex({ run_id: 1, status: 1 });
-  await results.createIndex({ run_id: 1, model_id: 1, status: 1 });
-  await results.createIndex({ portfolio_id: 1 });
+  // Behind the v1 search by portfolio (newest optimal results first). Run pages read by `_id`.
+  await results.createIndex({ portfolio_id: 1, status: 1, created_at: -1 });
 }
 
 export function resultId(runId: string, modelId: string, portfolioId: string): string {
@@ -68,18 +69,13 @@ export interface Page<T> {
   total: number;
 }
 
-/** Filter of {@link ResultsRepository.page}. */
-export interface ResultFilter {
-  runId: string;
-  modelId?: string;
-  portfolioId?: string;
-  status?: ResultStatus;
-}
-
 export class ResultsRepository {
   private readonly results: Collection<ResultDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.results = db.collection<ResultDocument>(RESULTS_COLLECTION);
   }
 
@@ -99,22 +95,9 @@ export class ResultsRepository {
     return this.results.findOne({ _id: id });
   }
 
-  async page(filter: ResultFilter, offset: number, limit: number): Promise<Page<ResultDocument>> {
-    const query = {
-      run_id: filter.runId,
-      ...(filter.modelId ? { model_id: filter.modelId } : {}),
-      ...(filter.portfolioId ? { portfolio_id: filter.portfolioId } : {}),
-      ...(filter.status ? { status: filter.status } : {}),
-    };
-    const [items, total] = await Promise.all([
-      this.results.find(query).sort({ _id: 1 }).skip(offset).limit(limit).toArray(),
-      this.results.countDocuments(query),
-    ]);
-    return { items, total };
-  }
-
-  async count(filter: ResultFilter): Promise<number> {
-    return (await this.page(filter, 0, 0)).total;
+  /** Results by `_id`, in the order given; missing ones left out. */
+  byIds(ids: readonly string[]): Promise<ResultDocument[]> {
+    return this.keyed.byIds(this.results, ids);
   }
 
   /** Optimal results of these portfolios across every run (for the v1 portfolio search). */
@@ -123,6 +106,7 @@ export class ResultsRepository {
       .find({ portfolio_id: { $in: [...portfolioIds] }, status: 'optimal' })
       .sort({ created_at: -1 })
       .limit(limit)
+      .maxTimeMS(BOUNDED_QUERY_MS)
       .toArray();
   }
 }

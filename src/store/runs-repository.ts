@@ -1,4 +1,5 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
+import { BOUNDED_QUERY_MS, COUNT_CAP } from './bounded-query.js';
 import {
   FINAL_RUN_STATUSES,
   ZERO_COUNTS,
@@ -11,6 +12,7 @@ import {
 } from './run-documents.js';
 import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
 import { chunkJobId } from '../queue/chunk-job.js';
+import { KeyedReads } from './keyed-reads.js';
 
 const COUNT_KEYS = Object.keys(ZERO_COUNTS) as (keyof RunCounts)[];
 /** Concurrent `_id` reads when reading a plan back. */
@@ -22,8 +24,9 @@ export const RUN_OUTCOMES_COLLECTION = 'run_chunk_outcomes';
 export const RUN_MODELS_COLLECTION = 'run_models';
 
 export async function ensureRunIndexes(db: Db): Promise<void> {
-  await db.collection(RUNS_COLLECTION).createIndex({ created_at: -1 });
-  await db.collection(RUNS_COLLECTION).createIndex({ status: 1, created_at: -1 });
+  // Behind the runs list's sort and its cursor, with and without a status filter.
+  await db.collection(RUNS_COLLECTION).createIndex({ created_at: -1, _id: -1 });
+  await db.collection(RUNS_COLLECTION).createIndex({ status: 1, created_at: -1, _id: -1 });
   await db.collection(RUN_CHUNKS_COLLECTION).createIndex({ run_id: 1, index: 1 });
   await db.collection(RUN_OUTCOMES_COLLECTION).createIndex({ run_id: 1 });
   await db.collection(RUN_MODELS_COLLECTION).createIndex({ run_id: 1 });
@@ -42,7 +45,10 @@ export class RunsRepository {
   private readonly outcomes: Collection<ChunkOutcomeDocument>;
   private readonly models: Collection<RunModelDocument>;
 
+  private readonly keyed: KeyedReads;
+
   constructor(db: Db) {
+    this.keyed = new KeyedReads(db);
     this.runs = db.collection<RunDocument>(RUNS_COLLECTION);
     this.chunks = db.collection<RunChunkDocument>(RUN_CHUNKS_COLLECTION);
     this.outcomes = db.collection<ChunkOutcomeDocument>(RUN_OUTCOMES_COLLECTION);
@@ -53,11 +59,18 @@ export class RunsRepository {
     return this.runs.findOne({ _id: runId });
   }
 
-  async list(offset: number, limit: number, status?: RunStatus): Promise<RunPage> {
-    const filter = status ? { status } : {};
+  /**
+   * Runs newest first, after the run `after` (its created_at and id) when given. The sort has
+   * an index; the count stops at {@link COUNT_CAP}; both are cut off at {@link BOUNDED_QUERY_MS}.
+   */
+  async list(page: { after?: { at: Date; id: string }; offset: number; limit: number; status?: RunStatus }): Promise<RunPage> {
+    const filter: Filter<RunDocument> = page.status ? { status: page.status } : {};
+    const query: Filter<RunDocument> = page.after
+      ? { ...filter, $or: [{ created_at: { $lt: page.after.at } }, { created_at: page.after.at, _id: { $lt: page.after.id } }] }
+      : filter;
     const [items, total] = await Promise.all([
-      this.runs.find(filter).sort({ created_at: -1, _id: -1 }).skip(offset).limit(limit).toArray(),
-      this.runs.countDocuments(filter),
+      this.runs.find(query).sort({ created_at: -1, _id: -1 }).skip(page.offset).limit(page.limit).maxTimeMS(BOUNDED_QUERY_MS).toArray(),
+      this.runs.countDocuments(filter, { limit: COUNT_CAP, maxTimeMS: BOUNDED_QUERY_MS }),
     ]);
     return { items, total };
   }
@@ -93,6 +106,12 @@ export class RunsRepository {
       }
     }
     return plan;
+  }
+
+  /** Planned chunks by index, read by `_id`; absent ones (not stored yet) are left out. */
+  async chunksAt(runId: string, indexes: readonly number[]): Promise<Map<number, RunChunkDocument>> {
+    const docs = await this.keyed.byIds(this.chunks, indexes.map((i) => chunkJobId(runId, i)));
+    return new Map(docs.map((d) => [d.index, d]));
   }
 
   async modelsOf(runId: string, modelIds: readonly string[]): Promise<RunModelDocument[]> {

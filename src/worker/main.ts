@@ -15,6 +15,7 @@ import { RebalancesRepository } from '../store/rebalances-repository.js';
 import { ResultsRepository } from '../store/results-repository.js';
 import { RunsRepository } from '../store/runs-repository.js';
 import { marketDataFromConfig } from './market-data-from-config.js';
+import { RunSummariesRepository } from '../store/run-summaries-repository.js';
 import { processChunk, recordAbandonedChunk, type ChunkProcessorDeps } from './process-chunk.js';
 import { RunModelCache } from './run-model-cache.js';
 import { startWorkerHttp } from './worker-http.js';
@@ -63,6 +64,7 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
       rebalances: new RebalancesRepository(mongo.db),
       results: new ResultsRepository(mongo.db),
       orders: new OrdersRepository(mongo.db),
+      summaries: new RunSummariesRepository(mongo.db),
       models: new ModelsRepository(mongo.db),
       modelCache: new RunModelCache(runs),
       marketData: instrumentMarketData(marketDataFromConfig(config, mongo.db), metrics),

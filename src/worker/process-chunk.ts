@@ -10,6 +10,8 @@ import type { ResultDocument, ResultsRepository } from '../store/results-reposit
 import { FINAL_RUN_STATUSES, type RunCounts, type RunDocument, type RunStatus } from '../store/run-documents.js';
 import type { RebalancesRepository } from '../store/rebalances-repository.js';
 import type { RunsRepository } from '../store/runs-repository.js';
+import type { RunSummariesRepository } from '../store/run-summaries-repository.js';
+import { summarizeChunk } from '../runs/chunk-summary.js';
 import { storeMirroredRun } from '../runs/store-mirrored-run.js';
 import type { WorkerMetrics } from '../observability/worker-metrics.js';
 import { buildProblems, securitiesOf } from './build-problems.js';
@@ -35,6 +37,8 @@ export interface ChunkProcessorDeps {
   logger: Logger;
   /** Worker metrics (`src/observability/worker-metrics.ts`); absent in tests that do not scrape. */
   metrics?: Pick<WorkerMetrics, 'recordChunk' | 'recordSolves' | 'recordRunFinished'>;
+  /** Per-chunk summaries for the run view, written before the chunk counts as done. */
+  summaries?: Pick<RunSummariesRepository, 'record'>;
 }
 
 /** The part of a BullMQ job the processor reads. */
@@ -79,7 +83,9 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
     docs = items.map((item) => resultDocument(ctx, item, 'failed', reasonOf(error), null, codeOf(error)));
   }
   const writing = Date.now();
-  const counts = await recordOutcome(deps, run, index, await writeResults(deps, docs), log);
+  const written = await writeResults(deps, docs);
+  await deps.summaries?.record(runId, index, summarizeChunk(docs));
+  const counts = await recordOutcome(deps, run, index, written, log);
   timings.write_ms += Date.now() - writing;
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   deps.metrics?.recordChunk({ durationMs, outcomes: outcomesOf(docs) });
@@ -96,7 +102,9 @@ export async function recordAbandonedChunk(deps: ChunkProcessorDeps, data: Chunk
   if (!run || run.status === 'cancelled') return;
   const ctx: ChunkContext = { runId: run._id, tradeDate: run.created_at, now: new Date() };
   const docs = fromJobItems(data.items).map((item) => resultDocument(ctx, item, 'failed', reason, null, 'CHUNK_ABANDONED'));
-  await recordOutcome(deps, run, data.chunk_index, await writeResults(deps, docs), deps.logger.child({ run_id: run._id }));
+  const written = await writeResults(deps, docs);
+  await deps.summaries?.record(run._id, data.chunk_index, summarizeChunk(docs));
+  await recordOutcome(deps, run, data.chunk_index, written, deps.logger.child({ run_id: run._id }));
 }
 
 /** Where a chunk's time went (logged at debug; the pipeline benchmark reads it). */

@@ -3,7 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { Queue } from 'bullmq';
 import { createQueueBoardRouter } from '../../src/api/admin/queue-board.js';
-import type { AdminKeys } from '../../src/api/admin/admin-auth.js';
+import { KeyRing } from '../../src/api/http/api-keys.js';
 import { redisUrl, uniqueQueuePrefix } from '../support/redis.js';
 
 describe('queue dashboard at /admin/queues', () => {
@@ -19,13 +19,13 @@ describe('queue dashboard at /admin/queues', () => {
     await queue.close();
   });
 
-  function app(keys: AdminKeys = { admin: [], viewer: [] }) {
+  function app(keys: KeyRing = KeyRing.fromLists({})) {
     const a = express();
     a.use(createQueueBoardRouter({ queues: [queue], keys }));
     return a;
   }
 
-  const keyed = { admin: ['admin-secret'], viewer: ['reader-secret'] };
+  const keyed = KeyRing.fromLists({ ADMIN_API_KEYS: ['admin-secret'], API_KEYS: ['reader-secret'] });
 
   it('when no key is configured, then the board serves HTML and its API lists the queue read-only', async () => {
     const page = await request(app()).get('/admin/queues/');

@@ -39,7 +39,7 @@ describe('API composition root', () => {
   it('when run as a process and sent SIGTERM, then it logs its port, serves, and exits 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'api', 'main.ts')], {
       cwd: root,
-      env: { ...process.env, PORT: '0', MONGODB_URL: t.url, DATABASE_NAME: t.name, LOG_LEVEL: 'info', NODE_ENV: 'production' },
+      env: { ...process.env, PORT: '0', MONGODB_URL: t.url, DATABASE_NAME: t.name, LOG_LEVEL: 'info', NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const port = await new Promise<number>((resolve, reject) => {

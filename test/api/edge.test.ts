@@ -19,7 +19,7 @@ describe('HTTP edge: auth, correlation ids, error bodies, probes', () => {
 
   const body = { name: 'auth', positions: [position('0.1')], portfolios: [] };
 
-  it('when API keys are configured, then mutating routes need one and reads stay open', async () => {
+  it('when API keys are configured, then every route but health needs one', async () => {
     const app = t.appWith({ API_KEYS: 'key-one, key-two' });
     const none = await request(app).post('/api/v1/models').send(body);
     expect(none.status).toBe(401);
@@ -31,8 +31,9 @@ describe('HTTP edge: auth, correlation ids, error bodies, probes', () => {
     const viaBearer = await request(app).post('/api/v1/models').set('Authorization', 'Bearer key-one').send(body);
     expect(viaBearer.status).toBe(201);
     expect((await request(app).delete(`/api/v1/model/${viaHeader.body.model_id}?version=1`)).status).toBe(401);
-    expect((await request(app).get('/api/v1/models')).status).toBe(200);
-    expect((await request(app).get(`/api/v1/model/${viaHeader.body.model_id}`)).status).toBe(200);
+    expect((await request(app).get('/api/v1/models')).status).toBe(401);
+    expect((await request(app).get('/api/v1/models').set('X-API-Key', 'key-one')).status).toBe(200);
+    expect((await request(app).get(`/api/v1/model/${viaHeader.body.model_id}`)).status).toBe(401);
     expect((await request(app).get('/health/live')).status).toBe(200);
   });
 
@@ -68,7 +69,7 @@ describe('HTTP edge: auth, correlation ids, error bodies, probes', () => {
         throw new Error('secret internals at db.internal:27017');
       },
     });
-    const config = loadConfig({ NODE_ENV: 'production' });
+    const config = loadConfig({ NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' });
     const app = createApp({ services: t.services, logger: pino({ level: 'info' }, sink), config, routes: [...routes, boom] });
     const res = await request(app).get('/boom').set('X-Correlation-ID', 'trace-me');
     expect(res.status).toBe(500);

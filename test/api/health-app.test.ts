@@ -43,14 +43,17 @@ describe('operations on the real app', () => {
   });
 
   it('when API routes are called, then /metrics labels them by route pattern and exports the queue depth', async () => {
-    await request(app).get('/api/v1/model/0123456789abcdef01234567');
+    await request(app).get('/api/v1/model/0123456789abcdef01234567').set('X-API-Key', 'admin-key');
     const res = await request(app).get('/metrics');
     expect(res.text).toMatch(/ogs_http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/model\/:model_id"[^}]*status="404"[^}]*\} 1/);
     expect(res.text).toMatch(/ogs_queue_jobs\{queue="rebalance",state="waiting",process="api"\} 0/);
   });
 
-  it('when the dashboard and the queue board are opened, then one serves its page and the other wants a key', async () => {
-    const page = await request(app).get('/dashboard/');
+  it('when the dashboard and the queue board are opened, then both want a key, and the dashboard serves its page with one', async () => {
+    const anonymous = await request(app).get('/dashboard/').set('Accept', 'text/html');
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toBe('/dashboard/login');
+    const page = await request(app).get('/dashboard/').set('X-API-Key', 'admin-key');
     expect(page.status).toBe(200);
     expect(page.text).toContain('<script type="module" src="js/app.js">');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");

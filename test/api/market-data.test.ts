@@ -75,12 +75,13 @@ describe('the market-data API', () => {
     expect(put.body.detail).toMatch(/^body/);
   });
 
-  it('when API keys are configured, then uploads without a key are refused with 401 and reads stay open', async () => {
+  it('when API keys are configured, then uploads and reads without a key are refused with 401', async () => {
     const locked = api.appWith({ API_KEYS: 'k-market-data' });
     const body = [{ security_id: id(103), price: '1' }];
     expect((await request(locked).put('/api/v1/prices').send(body)).status).toBe(401);
     expect((await request(locked).put('/api/v1/prices').set('X-API-Key', 'k-market-data').send(body)).status).toBe(200);
-    expect((await request(locked).get(`/api/v1/price/${id(103)}`)).status).toBe(200);
+    expect((await request(locked).get(`/api/v1/price/${id(103)}`)).status).toBe(401);
+    expect((await request(locked).get(`/api/v1/price/${id(103)}`).set('X-API-Key', 'k-market-data')).status).toBe(200);
   });
 
   it('when the OpenAPI document is served, then it describes the market-data routes', async () => {

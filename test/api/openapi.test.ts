@@ -29,7 +29,9 @@ describe('OpenAPI document and interactive docs', () => {
     expect(put.security).toBeDefined();
     const list = doc.paths['/api/v1/models'].get;
     expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['limit', 'offset', 'sort_by']);
-    expect(list.security).toBeUndefined();
+    expect(list.security).toBeDefined();
+    expect(list.description).toMatch(/`read` scope/);
+    expect(doc.paths['/health/live'].get.security).toBeUndefined();
     expect(Object.keys(doc.paths['/api/v1/models'].post.responses)).toContain('201');
     expect(doc.paths['/api/v1/model/{model_id}'].delete.responses['204']).toBeDefined();
     expect(doc.info.description).toMatch(/422 well-formed input that breaks a business/);

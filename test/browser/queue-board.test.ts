@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Queue } from 'bullmq';
 import type { Browser } from 'playwright-core';
 import { createQueueBoardRouter } from '../../src/api/admin/queue-board.js';
+import { KeyRing } from '../../src/api/http/api-keys.js';
 import { redisUrl, uniqueQueuePrefix } from '../support/redis.js';
 import { launchChromium } from './support/chromium.js';
 
@@ -24,7 +25,7 @@ describe('the queue dashboard in headless Chromium', () => {
     await queue.add('chunk', { run_id: 'r1', chunk: 0 });
     const app = express();
     app.use(helmet());
-    app.use(createQueueBoardRouter({ queues: [queue], keys: { admin: ['admin-key'], viewer: [] } }));
+    app.use(createQueueBoardRouter({ queues: [queue], keys: KeyRing.fromLists({ ADMIN_API_KEYS: ['admin-key'] }) }));
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

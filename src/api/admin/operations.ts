@@ -10,6 +10,7 @@ import { createDashboardRouter } from '../dashboard/dashboard-router.js';
 import { healthDepsFromConfig } from '../health/from-config.js';
 import { createHealthRouter } from '../health/health-router.js';
 import { METRICS_PATH } from '../health/paths.js';
+import { KeyRing } from '../http/api-keys.js';
 import { createQueueBoardRouter } from './queue-board.js';
 
 /** What the API's composition root already holds. */
@@ -38,15 +39,14 @@ export async function createOperations(config: Config, handles: OperationsHandle
   const queue = handles.queue ?? ownQueue!;
   const metrics = createApiMetrics({ queue, logger: handles.logger });
   const health = createHealthRouter(await healthDepsFromConfig(config, { db: handles.db, redis: handles.redis, queue }));
-  const board = createQueueBoardRouter({
-    queues: [queue],
-    keys: { admin: config.ADMIN_API_KEYS, viewer: config.API_KEYS },
-    trustForwardedPrefix: config.TRUST_PROXY > 0,
-  });
+  const keys = KeyRing.fromConfig(config);
+  const trustForwardedPrefix = config.TRUST_PROXY > 0;
+  const board = createQueueBoardRouter({ queues: [queue], keys, trustForwardedPrefix });
+  const dashboard = createDashboardRouter({ keys, trustForwardedPrefix });
   return {
     metrics,
     middleware: [metrics.httpMiddleware],
-    routers: [health, metricsRouter(metrics.registry, METRICS_PATH), board, createDashboardRouter()],
+    routers: [health, metricsRouter(metrics.registry, METRICS_PATH), board, dashboard],
     close: async () => {
       await ownQueue?.close();
     },

@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import type { KeyRing } from '../http/api-keys.js';
+import { browserCaller, refuse, signInRouter, type SignInOptions } from '../http/sign-in.js';
+
+/** The run view's session cookie. Its path is the whole app, so the page's API calls carry it (reads only). */
+export const DASHBOARD_COOKIE = 'ogs_session';
 
 /** Options of {@link createDashboardRouter}. */
 export interface DashboardOptions {
@@ -8,6 +13,10 @@ export interface DashboardOptions {
   mountPath?: string;
   /** Folder with index.html and its assets. @defaultValue {@link resolveStaticDir} */
   staticDir?: string;
+  /** With any key configured, the view needs a sign-in (any scope). @defaultValue none: open */
+  keys?: KeyRing;
+  /** Honour `X-Forwarded-Prefix` for the cookie path and redirects (config `TRUST_PROXY`). @defaultValue true */
+  trustForwardedPrefix?: boolean;
 }
 
 /**
@@ -26,6 +35,7 @@ export function resolveStaticDir(): string {
 /**
  * The run view for people: plain HTML, CSS and JS reading the runs API. The page uses
  * relative URLs only (`../api/v1/…`), so it works unchanged behind an Ingress sub-path.
+ * With keys configured it signs in like the queue board (`…/login`, then a session cookie).
  */
 export function createDashboardRouter(options: DashboardOptions = {}): Router {
   const mountPath = options.mountPath ?? '/dashboard';
@@ -37,6 +47,22 @@ export function createDashboardRouter(options: DashboardOptions = {}): Router {
     const last = mountPath.split('/').pop() ?? '';
     res.redirect(301, `${last}/`);
   });
+  if (options.keys && !options.keys.empty) {
+    const signIn: SignInOptions = {
+      ring: options.keys,
+      mountPath,
+      cookie: DASHBOARD_COOKIE,
+      title: 'run view',
+      hint: 'Enter an API key (any scope). The page then reads the API with a session cookie that allows reads only.',
+      cookieScope: 'app',
+      trustForwardedPrefix: options.trustForwardedPrefix,
+    };
+    router.use(signInRouter(signIn));
+    router.use(mountPath, (req, res, next) => {
+      if (browserCaller(req, res, signIn)) next();
+      else refuse(req, res, signIn, 'the run view');
+    });
+  }
   router.use(mountPath, express.static(dir, { index: 'index.html', redirect: false, maxAge: '5m', fallthrough: true }));
   return router;
 }

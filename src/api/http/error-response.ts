@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { AppError, type ErrorCode } from '../../errors/index.js';
 import { RuleViolation } from '../../core/model/rule-violation.js';
+import { BOUNDED_QUERY_MS, isQueryTimeout } from '../../store/bounded-query.js';
 
 /** The body of every error answer: v1-compatible `detail`, plus a stable `code` and the `field` when known. */
 export interface ErrorBody {
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   SOLVER_TIMEOUT: 422,
   UPSTREAM_UNAVAILABLE: 503,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
 };
 
 /** body-parser failures carry a `type`; map the ones a client can cause. */
@@ -45,6 +47,10 @@ export function errorResponse(error: unknown, production: boolean): { status: nu
   const type = (error as { type?: unknown } | null)?.type;
   const parser = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;
   if (parser) return { status: parser.status, body: { detail: parser.detail, code: parser.code } };
+  if (isQueryTimeout(error)) {
+    const detail = `the database did not finish this read within ${BOUNDED_QUERY_MS} ms; narrow it (e.g. by run_id) or page with "after"`;
+    return { status: 503, body: { detail, code: 'QUERY_TIMEOUT' } };
+  }
   const named = clientFault(error);
   if (named) return { status: 400, body: { detail: named, code: 'INVALID_INPUT' } };
   const status = (error as { status?: unknown } | null)?.status;

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { ZodType } from 'zod';
 import { InvalidInput } from '../../errors/index.js';
 import type { RouteDefinition, RouteResult } from '../routes/route.js';
 import type { ApiServices } from '../services.js';
+import type { Access, AccessCheck } from './access.js';
 import { wrapAsync } from './wrap-async.js';
 
 /** `/api/v1/model/{id}` → `/api/v1/model/:id` */
@@ -42,21 +43,27 @@ async function write(res: Response, result: RouteResult): Promise<void> {
   else res.json(result.body);
 }
 
+/** What a route needs: its declared access, else `write` for a mutating route and `read` for any other. */
+export function accessOf(route: Pick<RouteDefinition, 'access' | 'mutates'>): Access {
+  return route.access ?? (route.mutates ? 'write' : 'read');
+}
+
 /**
- * Builds an Express router from route definitions: auth on mutating routes, content-type
+ * Builds an Express router from route definitions: the key's scope checked first, content-type
  * check on body routes, zod parsing, then the thin handler.
  */
 export function mountRoutes(
   routes: readonly RouteDefinition[],
   services: ApiServices,
-  authorize: (req: Request) => void,
+  authorize: AccessCheck,
 ): Router {
   const router = Router();
   for (const route of routes) {
     router[route.method](
       toExpressPath(route.path),
       wrapAsync(async (req, res) => {
-        if (route.mutates) authorize(req);
+        const caller = authorize(req, accessOf(route));
+        res.locals.caller = caller;
         // req.is() is null when there is no body at all; the schema then reports the missing body.
         if (route.body && req.is('application/json') === false) throw new UnsupportedMediaType();
         const gone = new AbortController();
@@ -67,7 +74,7 @@ export function mountRoutes(
           params: parse(route.params, req.params, 'params'),
           query: parse(route.query, req.query, 'query'),
           body: parse(route.body, req.body, 'body'),
-          ctx: { log: res.locals.log, correlationId: res.locals.correlationId, headers: req.headers, apiKeyName: res.locals.apiKeyName as string | undefined, signal: gone.signal },
+          ctx: { log: res.locals.log, correlationId: res.locals.correlationId, headers: req.headers, signal: gone.signal, caller },
         };
         await write(res, await route.handler(input as never, services));
       }),

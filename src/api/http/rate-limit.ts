@@ -42,10 +42,12 @@ function settings(options: RateLimitOptions) {
 export function rateLimit(options: RateLimitOptions = {}): RequestHandler {
   const { ratePerSecond, burst, maxClients, pathPrefix, now } = settings(options);
   const perMs = ratePerSecond / 1000;
+  const prefix = pathPrefix.toLowerCase();
   // A Map iterates in insertion order; re-inserting on every hit makes the first key the least recently seen.
   const buckets = new Map<string, Bucket>();
   return (req, res, next) => {
-    if (!req.path.startsWith(pathPrefix)) {
+    // Express routes case-insensitively (`/API/v1/…` reaches the same handler), so the limiter must too.
+    if (!req.path.toLowerCase().startsWith(prefix)) {
       next();
       return;
     }

@@ -12,6 +12,7 @@ import {
   toPositionInput,
   versionQuery,
 } from '../schemas/model-schemas.js';
+import { MAX_MODELS_PER_READ } from '../../store/models-repository.js';
 import { defineRoute, type ResponseSpec } from './route.js';
 
 const tags = ['models (GlobeCo v1)'];
@@ -28,19 +29,19 @@ export const modelRoutes = [
     path: '/api/v1/models',
     mutates: false,
     summary: 'List models',
-    description: 'A bare JSON array. No parameters: every model. The `X-Total-Count` header carries the number of models.',
+    description:
+      'A bare JSON array. No parameters: every model, up to 1,000 (page with `offset`/`limit` beyond that). ' +
+      'The `X-Total-Count` header carries the number of models (counted up to 10,000).',
     tags,
     query: modelListQuery,
     responses: { 200: { description: 'Models', schema: z.array(modelOutput) }, 400: bad },
     async handler({ query }, services) {
       const options = { offset: query.offset, limit: query.limit, sort: query.sort_by };
       const paged = query.offset !== undefined || query.limit !== undefined;
-      // Counting is a full scan on FerretDB; without paging the page is the total.
-      const [models, total] = await Promise.all([
-        services.models.list(options),
-        paged ? services.models.count() : undefined,
-      ]);
-      return { body: models.map(toModelJson), headers: { 'X-Total-Count': String(total ?? models.length) } };
+      const models = await services.models.list(options);
+      // Counting scans on FerretDB: only when the page may not be everything.
+      const total = paged || models.length === MAX_MODELS_PER_READ ? await services.models.count() : models.length;
+      return { body: models.map(toModelJson), headers: { 'X-Total-Count': String(total) } };
     },
   }),
   defineRoute({

@@ -40,7 +40,7 @@ export const proposalRoutes = [
     body: approveBody,
     responses: { 200: decided, 400: bad, 404: missing, 409: conflict },
     async handler({ params, body, ctx }, services) {
-      const decision = await approveRun(services.pipeline.approvals, params.run_id, { ...body, by: ctx.apiKeyName ?? 'anonymous' });
+      const decision = await approveRun(services.pipeline.approvals, params.run_id, { ...body, by: ctx.caller?.name ?? 'anonymous' });
       return { body: toJson(decision) };
     },
   }),
@@ -54,7 +54,7 @@ export const proposalRoutes = [
     params: runIdParams,
     responses: { 200: decided, 400: bad, 404: missing, 409: conflict },
     async handler({ params, ctx }, services) {
-      return { body: toJson(await rejectRun(services.pipeline.approvals, params.run_id, { by: ctx.apiKeyName ?? 'anonymous' })) };
+      return { body: toJson(await rejectRun(services.pipeline.approvals, params.run_id, { by: ctx.caller?.name ?? 'anonymous' })) };
     },
   }),
   defineRoute({

@@ -22,7 +22,7 @@ const windowQuery = (defaultLimit: number) => ({
 });
 
 export const rebalanceListQuery = z.object({
-  offset: integerText(0, Number.MAX_SAFE_INTEGER).default(0),
+  offset: integerText(0, 10_000).default(0),
   limit: integerText(1, 100).default(10),
   ...windowQuery(10),
 });

@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z, ZodType } from 'zod';
 import type { Logger } from '../../observability/logger.js';
+import type { Access } from '../http/access.js';
+import type { Caller } from '../http/api-keys.js';
 import type { ApiServices } from '../services.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
@@ -20,10 +22,10 @@ export interface RouteContext {
   log: Logger;
   correlationId: string;
   headers: IncomingHttpHeaders;
-  /** The name of the API key the request presented, when keys carry names; undefined otherwise. */
-  apiKeyName?: string;
   /** Aborted when the client goes away before the answer is written (e.g. to end a long poll early). */
   signal: AbortSignal;
+  /** The key that authorised the request (its `name` is what "approved by" records); undefined when the API is anonymous. */
+  caller?: Caller;
 }
 
 /** What a handler returns; the adapter writes it. An absent `body` means an empty response. */
@@ -53,8 +55,10 @@ export interface RouteDefinition<P extends ZodType = ZodType, Q extends ZodType 
   method: HttpMethod;
   /** OpenAPI-style path, e.g. `/api/v1/model/{id}`. */
   path: string;
-  /** Mutating routes require an API key when `API_KEYS` is configured. */
+  /** Mutating routes need a `write` key, others a `read` key, when any key is configured. */
   mutates: boolean;
+  /** Overrides what `mutates` implies: `public` (health probes), or a wider scope such as `admin`. */
+  access?: Access;
   summary: string;
   description?: string;
   tags: string[];

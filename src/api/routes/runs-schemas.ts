@@ -49,12 +49,18 @@ export const runCreateBody = z
   .meta({ id: 'RunCreate' });
 
 export const pagingQuery = {
-  offset: integerText(0, Number.MAX_SAFE_INTEGER).default(0),
+  offset: integerText(0, Number.MAX_SAFE_INTEGER)
+    .default(0)
+    .meta({ description: 'Compatibility only, at most 1000: page with `after` (the previous page\'s `next`).' }),
   limit: integerText(1, 1_000).default(50),
+  after: z.string().min(1).max(128).optional().meta({ description: 'Opaque cursor: the `next` of the previous page.' }),
 };
 
 const runStatus = z.enum(['queued', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled']);
 const resultStatus = z.enum(['optimal', 'infeasible', 'timeout', 'invalid', 'failed']);
+const resultStatusFilter = z
+  .enum(['optimal', 'infeasible', 'timeout', 'invalid', 'failed', 'not_optimal'])
+  .meta({ description: '`not_optimal`: every status but optimal (complete, paged).' });
 
 export const runListQuery = z.object({ ...pagingQuery, status: runStatus.optional() });
 export const runGetQuery = z.object({
@@ -62,14 +68,20 @@ export const runGetQuery = z.object({
 });
 export const resultsQuery = z.object({
   ...pagingQuery,
-  status: resultStatus.optional(),
+  status: resultStatusFilter.optional(),
   portfolio_id: hexId('6945a1f0c2d3e4f5a6b7c8e1').optional().meta({ description: 'Only this portfolio (one result per model it is in).' }),
 });
-export const ordersQuery = z.object({
-  ...pagingQuery,
-  run_id: hexId('6945a1f0c2d3e4f5a6b7c8d9').optional(),
-  portfolio_id: portfolioId.optional(),
-});
+export const runOrdersQuery = z.object({ ...pagingQuery, portfolio_id: portfolioId.optional() });
+export const ordersQuery = z
+  .object({
+    ...pagingQuery,
+    run_id: hexId('6945a1f0c2d3e4f5a6b7c8d9').optional(),
+    portfolio_id: portfolioId.optional(),
+  })
+  .refine((q) => q.run_id !== undefined || q.portfolio_id !== undefined, {
+    message: 'required: name run_id or portfolio_id (an unfiltered listing of every order is not offered)',
+    path: ['run_id'],
+  });
 
 const counts = {
   total: z.number().int(),
@@ -95,7 +107,7 @@ export const runOutput = z
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),
     elapsed_ms: z.number().nullable(),
-    links: z.object({ self: z.string(), results: z.string(), orders: z.string(), cancel: z.string() }),
+    links: z.object({ self: z.string(), results: z.string(), orders: z.string(), summary: z.string(), cancel: z.string() }),
   })
   .meta({ id: 'Run' });
 
@@ -118,6 +130,7 @@ export const resultOutput = z
   .object({
     portfolio_id: z.string(),
     model_id: z.string(),
+    model_name: z.string().nullable().meta({ description: 'The model as the run saw it; null when unknown.' }),
     status: resultStatus,
     reason: z.string().nullable(),
     market_value: z.string().nullable(),
@@ -143,4 +156,26 @@ export const orderOutput = z
   .meta({ id: 'Order' });
 
 export const paged = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ items: z.array(item), total: z.number().int(), offset: z.number().int(), limit: z.number().int() }).meta({ id });
+  z
+    .object({
+      items: z.array(item),
+      total: z.number().int().meta({ description: 'From the run counters (runs list: counted up to 10,000).' }),
+      offset: z.number().int(),
+      limit: z.number().int(),
+      next: z.string().nullable().meta({ description: 'Cursor of the next page (`?after=`), null on the last page.' }),
+    })
+    .meta({ id });
+
+const histogram = z.object({ buckets: z.array(z.number()), counts: z.array(z.number().int()) });
+export const runSummaryOutput = z
+  .object({
+    run_id: z.string(),
+    processed: z.number().int(),
+    breach_before: histogram.meta({ description: 'Largest distance outside any band per portfolio, weight percentage points; `buckets` are lower edges (0 = inside).' }),
+    breach_after: histogram,
+    turnover: histogram.meta({ description: 'Traded value per portfolio, percent of its market value; `buckets` are lower edges.' }),
+    buy_value: z.string(),
+    sell_value: z.string(),
+    top_securities: z.array(z.object({ security_id: z.string(), buy_value: z.string(), sell_value: z.string(), orders: z.number().int() })),
+  })
+  .meta({ id: 'RunSummary' });

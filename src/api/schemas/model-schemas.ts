@@ -79,7 +79,7 @@ function parseSortBy(value: string, ctx: z.RefinementCtx): { field: ModelSortFie
 }
 
 export const modelListQuery = z.object({
-  offset: nonNegativeInt(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Models to skip. @defaultValue 0' }),
+  offset: nonNegativeInt(100_000).optional().meta({ description: 'Models to skip (at most 100,000). @defaultValue 0' }),
   limit: nonNegativeInt(MAX_PAGE_LIMIT)
     .pipe(z.number().min(1, 'must be at least 1'))
     .optional()

@@ -23,7 +23,7 @@ export interface LiveApi {
 export async function startLiveApi(
   label: string,
   env: Record<string, string> = {},
-  deps: Partial<Pick<AppDeps, 'rateLimit' | 'routes'>> = {},
+  deps: Partial<Pick<AppDeps, 'rateLimit' | 'routes' | 'routers'>> = {},
 ): Promise<LiveApi> {
   const database = await createTestDatabase(label);
   await ensureIndexes(database.db);

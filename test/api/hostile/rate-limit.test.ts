@@ -45,6 +45,14 @@ describe('per-client rate limit on /api/', () => {
     expect(limited.headers['x-correlation-id']).toBeDefined();
   });
 
+  it('when the path is written in another case (/API/V1/...), then it is routed and limited like /api/v1/...', async () => {
+    const time = clock();
+    const app = appWith({ ratePerSecond: 1, burst: 2, now: time.now });
+    expect((await request(app).get('/API/v1/ping/1')).status).toBe(200);
+    expect((await request(app).get('/Api/V1/ping/1')).status).toBe(200);
+    expect((await request(app).get('/API/V1/PING/1')).status).toBe(429);
+  });
+
   it('when time passes, then tokens come back at the configured rate and never beyond the burst', async () => {
     const time = clock();
     const app = appWith({ ratePerSecond: 2, burst: 2, now: time.now });

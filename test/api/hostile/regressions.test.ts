@@ -6,7 +6,7 @@ import { send, startLiveApi, type LiveApi } from './harness.js';
 describe('hostile sweep regressions', () => {
   let api: LiveApi;
   beforeAll(async () => {
-    api = await startLiveApi('hostile_regress', { NODE_ENV: 'production' }, { rateLimit: false });
+    api = await startLiveApi('hostile_regress', { NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' }, { rateLimit: false });
   });
   afterAll(async () => {
     await api?.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { routes } from '../../../src/api/routes/index.js';
+import { accessOf } from '../../../src/api/http/mount-routes.js';
 import { defineRoute } from '../../../src/api/routes/route.js';
 import { paramNames } from './cases.js';
 import { send, startLiveApi, type LiveApi, type RawResponse } from './harness.js';
@@ -7,7 +8,9 @@ import { hex24, sampleFor, seededRandom } from './sample.js';
 
 const KEY = 'h7-secret-key-0123456789';
 const mutating = routes.filter((r) => r.mutates);
-const reading = routes.filter((r) => !r.mutates);
+const reading = routes.filter((r) => !r.mutates && accessOf(r) === 'read');
+const open = routes.filter((r) => accessOf(r) === 'public');
+const READ_KEY = 'h7-reader-key-0123456789';
 const json = { 'Content-Type': 'application/json' };
 
 function urlFor(route: (typeof routes)[number], id: string): string {
@@ -28,7 +31,7 @@ describe('when API_KEYS is configured, then every mutating route in the table ne
   let api: LiveApi;
   let id: string;
   beforeAll(async () => {
-    api = await startLiveApi('hostile_auth', { API_KEYS: KEY }, { rateLimit: false });
+    api = await startLiveApi('hostile_auth', { API_KEYS: KEY, READ_API_KEYS: READ_KEY }, { rateLimit: false });
     const created = await send(api.port, 'post', '/api/v1/models', {
       body: JSON.stringify({ name: 'auth', portfolios: ['p1'] }),
       headers: { ...json, 'X-API-Key': KEY },
@@ -62,8 +65,33 @@ describe('when API_KEYS is configured, then every mutating route in the table ne
     },
   );
 
-  it('when a read-only route is called without a key, then it is not refused for auth', async () => {
-    for (const route of reading) {
+  it.each(reading.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    'when %s (a read of the book) comes without a key or with a wrong one, then 401; with a read key, not 401/403',
+    async (_name, route) => {
+      const url = urlFor(route, id);
+      const body = bodyFor(route);
+      const none = await send(api.port, route.method, url, { body, headers: json });
+      expect(none.status).toBe(401);
+      expect(none.text).not.toMatch(/portfolio_id|model_id|"items"/);
+      const wrong = await send(api.port, route.method, url, { body, headers: { ...json, 'X-API-Key': `${READ_KEY}x` } });
+      expect(wrong.status).toBe(401);
+      const reader = await send(api.port, route.method, url, { body, headers: { ...json, 'X-API-Key': READ_KEY } });
+      expect([401, 403]).not.toContain(reader.status);
+    },
+  );
+
+  it.each(mutating.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    'when %s comes with a read-only key, then 403 naming the scope',
+    async (_name, route) => {
+      const res = await send(api.port, route.method, urlFor(route, id), { body: bodyFor(route), headers: { ...json, 'X-API-Key': READ_KEY } });
+      expect(res.status).toBe(403);
+      expect(detail(res)).toMatch(/scope read/);
+    },
+  );
+
+  it('when a health route is called without a key, then it is open', async () => {
+    expect(open.length).toBeGreaterThan(0);
+    for (const route of open) {
       const res = await send(api.port, route.method, urlFor(route, id));
       expect({ route: route.path, status: res.status }).not.toEqual({ route: route.path, status: 401 });
     }
@@ -91,7 +119,7 @@ const boom = defineRoute({
 describe('when NODE_ENV=production, then error bodies carry no internals', () => {
   let api: LiveApi;
   beforeAll(async () => {
-    api = await startLiveApi('hostile_prod', { NODE_ENV: 'production' }, { rateLimit: false, routes: [...routes, boom] });
+    api = await startLiveApi('hostile_prod', { NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' }, { rateLimit: false, routes: [...routes, boom] });
   });
   afterAll(async () => {
     // The last test closes the client on purpose; reopen it so the database can be dropped.

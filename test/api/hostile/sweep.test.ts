@@ -73,7 +73,7 @@ describe(`hostile input sweep over every route in the table (seed ${SEED}; repla
   let modelId: string;
 
   beforeAll(async () => {
-    api = await startLiveApi('hostile_sweep', { BODY_LIMIT, NODE_ENV: process.env.HOSTILE_NODE_ENV ?? 'production' }, { rateLimit: false });
+    api = await startLiveApi('hostile_sweep', { BODY_LIMIT, NODE_ENV: process.env.HOSTILE_NODE_ENV ?? 'production', ALLOW_ANONYMOUS: 'true' }, { rateLimit: false });
     const created = await send(api.port, 'post', '/api/v1/models', {
       body: JSON.stringify({ name: 'hostile', positions: [], portfolios: ['p1'] }),
       headers: { 'Content-Type': 'application/json' },

@@ -76,6 +76,7 @@ export class Cluster {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'production',
+      ALLOW_ANONYMOUS: 'true',
       LOG_LEVEL: 'warn',
       MONGODB_URL: this.mongoUrl,
       DATABASE_NAME: this.dbName,

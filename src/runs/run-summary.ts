@@ -1,0 +1,59 @@
+import { Decimal } from 'decimal.js';
+import type { ChunkSummary } from '../store/run-summaries-repository.js';
+import { BREACH_EDGES, TURNOVER_EDGES, rankSecurities, type SecurityTotals } from './chunk-summary.js';
+
+/** Securities listed in a run summary. */
+const TOP_SECURITIES = 10;
+
+/** A run's summary JSON (read contract): the per-chunk summaries merged, nothing scanned. */
+export interface RunSummaryJson {
+  run_id: string;
+  processed: number;
+  breach_before: { buckets: number[]; counts: number[] };
+  breach_after: { buckets: number[]; counts: number[] };
+  turnover: { buckets: number[]; counts: number[] };
+  buy_value: string;
+  sell_value: string;
+  top_securities: { security_id: string; buy_value: string; sell_value: string; orders: number }[];
+}
+
+function addInto(sum: number[], add: readonly number[]): void {
+  add.forEach((n, i) => (sum[i] = (sum[i] ?? 0) + n));
+}
+
+/** Merges chunk summaries (any order) into the run's. Exact sums; money stays decimal. */
+export function mergeSummaries(runId: string, chunks: Iterable<ChunkSummary>): RunSummaryJson {
+  const before = BREACH_EDGES.map(() => 0);
+  const after = BREACH_EDGES.map(() => 0);
+  const turnover = TURNOVER_EDGES.map(() => 0);
+  let processed = 0;
+  let buy = new Decimal(0);
+  let sell = new Decimal(0);
+  const securities: SecurityTotals = new Map();
+  for (const chunk of chunks) {
+    processed += chunk.processed;
+    addInto(before, chunk.breach_before);
+    addInto(after, chunk.breach_after);
+    addInto(turnover, chunk.turnover);
+    buy = buy.plus(chunk.buy_value);
+    sell = sell.plus(chunk.sell_value);
+    for (const s of chunk.securities) {
+      const entry = securities.get(s.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0 };
+      entry.buy = entry.buy.plus(s.buy_value);
+      entry.sell = entry.sell.plus(s.sell_value);
+      entry.orders += s.orders;
+      securities.set(s.security_id, entry);
+    }
+  }
+  const top = rankSecurities(securities, TOP_SECURITIES);
+  return {
+    run_id: runId,
+    processed,
+    breach_before: { buckets: [...BREACH_EDGES], counts: before },
+    breach_after: { buckets: [...BREACH_EDGES], counts: after },
+    turnover: { buckets: [...TURNOVER_EDGES], counts: turnover },
+    buy_value: buy.toFixed(),
+    sell_value: sell.toFixed(),
+    top_securities: top,
+  };
+}
