@@ -84,8 +84,8 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   }
   const writing = Date.now();
   const written = await writeResults(deps, docs);
-  await deps.summaries?.record(runId, index, summarizeChunk(docs));
-  const counts = await recordOutcome(deps, run, index, written, log);
+  await deps.summaries?.record(runId, index, summarizeChunk(written.stored));
+  const counts = await recordOutcome(deps, run, index, written.counts, log);
   timings.write_ms += Date.now() - writing;
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   deps.metrics?.recordChunk({ durationMs, outcomes: outcomesOf(docs) });
@@ -103,8 +103,8 @@ export async function recordAbandonedChunk(deps: ChunkProcessorDeps, data: Chunk
   const ctx: ChunkContext = { runId: run._id, tradeDate: run.created_at, now: new Date() };
   const docs = fromJobItems(data.items).map((item) => resultDocument(ctx, item, 'failed', reason, null, 'CHUNK_ABANDONED'));
   const written = await writeResults(deps, docs);
-  await deps.summaries?.record(run._id, data.chunk_index, summarizeChunk(docs));
-  await recordOutcome(deps, run, data.chunk_index, written, deps.logger.child({ run_id: run._id }));
+  await deps.summaries?.record(run._id, data.chunk_index, summarizeChunk(written.stored));
+  await recordOutcome(deps, run, data.chunk_index, written.counts, deps.logger.child({ run_id: run._id }));
 }
 
 /** Where a chunk's time went (logged at debug; the pipeline benchmark reads it). */
@@ -142,11 +142,13 @@ async function solveChunk(deps: ChunkProcessorDeps, run: RunDocument, items: Run
 }
 
 /** Writes the results (first write wins) and counts what is stored, so counts always match the results. */
-async function writeResults(deps: ChunkProcessorDeps, docs: ResultDocument[]): Promise<RunCounts> {
+async function writeResults(deps: ChunkProcessorDeps, docs: ResultDocument[]): Promise<{ counts: RunCounts; stored: ResultDocument[] }> {
   const written = await deps.results.insertMany(docs);
-  if (written.duplicates.length === 0) return countStatuses(docs);
-  const stored = await deps.results.outcomesOf(docs.map((d) => d._id));
-  return countStatuses(docs.map((d) => stored.get(d._id) ?? d));
+  if (written.duplicates.length === 0) return { counts: countStatuses(docs), stored: docs };
+  // A redelivered chunk: the first write stays, so its counts and its summary describe what is stored.
+  const byId = new Map((await deps.results.byIds(docs.map((d) => d._id))).map((d) => [d._id, d] as const));
+  const stored = docs.map((d) => byId.get(d._id) ?? d);
+  return { counts: countStatuses(stored), stored };
 }
 
 /**
