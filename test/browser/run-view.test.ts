@@ -110,7 +110,9 @@ describe('the run view against the read contract', () => {
     for (const chart of ['breach-chart', 'turnover-chart', 'flow-chart', 'top-chart']) {
       expect(await page.locator(`svg[data-testid=${chart}]`).count()).toBe(1);
     }
-    for (const legend of ['progress-legend', 'breach-legend', 'turnover-legend', 'flow-legend', 'top-legend']) {
+    await page.locator('[data-testid=sending-body] .progress').waitFor();
+    expect(await page.locator('[data-testid=sending-body]').textContent()).toMatch(/sending: [\d,]+ of [\d,]+ orders acknowledged in 2 batches/);
+    for (const legend of ['progress-legend', 'breach-legend', 'turnover-legend', 'flow-legend', 'top-legend', 'sending-legend']) {
       expect(await page.locator(`[data-testid=${legend}] .swatch`).count()).toBeGreaterThan(0);
     }
     await processedAtLeast(page, 900, 30_000);
@@ -133,6 +135,7 @@ describe('the run view against the read contract', () => {
     await page.locator('[data-testid=failures] tbody tr[data-portfolio]').first().waitFor();
     await page.locator('[data-testid=orders-status]', { hasText: /1–25 of/ }).waitFor();
     expect(await page.locator('[data-testid=charts-body]').isVisible()).toBe(false);
+    expect(await page.locator('[data-testid=sending]').isVisible()).toBe(false);
     expect(requests.some((r) => /\/orders\?run_id=run1/.test(r))).toBe(true);
     await page.locator('[data-testid=results] + .pager button', { hasText: 'Next' }).click();
     await page.locator('[data-testid=results-status]', { hasText: '26–50 of 60' }).waitFor();

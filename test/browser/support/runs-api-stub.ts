@@ -188,6 +188,13 @@ export function runsApiStub(options: RunsStubOptions = {}): Router {
       await wait(pageDelayMs);
       res.json(page(orders(entry.results.slice(0, Number(entry.run.processed))), req, true));
     });
+    router.get('/api/v1/runs/:id/sending', (req, res) => {
+      const entry = find(req.params.id);
+      if (!entry) return void res.status(404).json({ detail: 'no such run' });
+      const total = orders(entry.results.slice(0, Number(entry.run.processed))).length;
+      const sent = Math.floor(total / 2);
+      res.json({ run_id: req.params.id, enabled: true, state: 'sending', batches: 2, orders: { total, pending: total - sent - 1, in_flight: 1, sent, rejected: 0 }, planned_at: '2026-11-29T21:00:00.000Z', completed_at: null });
+    });
     router.get('/api/v1/runs/:id/summary', (req, res) => {
       const entry = find(req.params.id);
       if (!entry) return void res.status(404).json({ detail: 'no such run' });

@@ -65,6 +65,16 @@ export async function getSummary(id) {
   }
 }
 
+/** The run's send status, or null when the server has no sending route (404 for the route, not the run). */
+export async function getSending(id) {
+  try {
+    return await getJson(`/runs/${encodeURIComponent(id)}/sending`);
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 404) return null;
+    throw e;
+  }
+}
+
 let modelNames;
 
 /** Model id → name, read once per page load from the v1 models list (a bare array). */

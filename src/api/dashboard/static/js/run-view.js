@@ -2,6 +2,7 @@ import { getRun, getSummary, HttpError, listOrders, listResults, modelNameMap, r
 import { badge, card, fmtDate, fmtInt, fmtMoney, fmtMs, h, isFinal, modelLabel, notOptimalCount, progressBar, progressLegend, statusLabel } from './dom.js';
 import { pagedTable } from './paged-table.js';
 import { runCharts } from './run-charts.js';
+import { sendingSection } from './sending-view.js';
 
 /**
  * Refresh periods (docs/OPERATIONS.md "Run view"; test/api/operations-doc checks the text).
@@ -129,7 +130,8 @@ export function runView(root, runId) {
   const results = pagedTable({ testId: 'results', headers: RESULT_HEADERS, row: resultRow(runId, names), empty: 'No portfolio processed yet.',
     load: async (paging) => { const page = await listResults(runId, paging); remember(runId, page.items); return page; } });
   const orders = pagedTable({ testId: 'orders', headers: ORDER_HEADERS, row: orderRow(runId, names), empty: 'No orders yet.', load: (paging) => listOrders(runId, paging) });
-  root.replaceChildren(h('p', {}, h('a', { href: '#/' }, '← All runs')), head, charts, failures.element,
+  const sending = sendingSection(runId, later, () => run);
+  root.replaceChildren(h('p', {}, h('a', { href: '#/' }, '← All runs')), head, charts, sending.element, failures.element,
     h('h2', {}, 'Portfolios'), results.element, h('h2', {}, 'Orders'), orders.element);
 
   async function pollHeader() {
@@ -175,6 +177,7 @@ export function runView(root, runId) {
 
   pollHeader();
   pollCharts();
+  sending.poll();
   modelNameMap().then((map) => {
     for (const [k, v] of map) names.set(k, v);
     pollTables();
