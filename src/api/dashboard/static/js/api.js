@@ -55,24 +55,24 @@ export async function listOrders(id, { offset = 0, after, limit = 25 } = {}) {
   }
 }
 
-/** Per-run aggregates for the charts, or null when the server has no summary endpoint (404). */
-export async function getSummary(id) {
+/** GET `path`, or null when the server answers 404 (a route this server does not have). */
+async function getOrNull(path) {
   try {
-    return await getJson(`/runs/${encodeURIComponent(id)}/summary`);
+    return await getJson(path);
   } catch (e) {
     if (e instanceof HttpError && e.status === 404) return null;
     throw e;
   }
 }
 
-/** The run's send status, or null when the server has no sending route (404 for the route, not the run). */
-export async function getSending(id) {
-  try {
-    return await getJson(`/runs/${encodeURIComponent(id)}/sending`);
-  } catch (e) {
-    if (e instanceof HttpError && e.status === 404) return null;
-    throw e;
-  }
+/** Per-run aggregates for the charts, or null when the server has no summary endpoint (404). */
+export function getSummary(id) {
+  return getOrNull(`/runs/${encodeURIComponent(id)}/summary`);
+}
+
+/** The run's send status, or null when the server has no sending route. */
+export function getSending(id) {
+  return getOrNull(`/runs/${encodeURIComponent(id)}/sending`);
 }
 
 let modelNames;
