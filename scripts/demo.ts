@@ -11,6 +11,7 @@ import { apiCall, followRun, progressReporter, runSummary, type ApiTarget, type 
 import { removeFootprint, type DemoFootprint } from './demo/cleanup.js';
 import { DemoUsageError, parseDemoArgs, USAGE, type DemoOptions } from './demo/options.js';
 import { ensureFerretDb, ensureRedis, freePort, httpOk, logDir, portOpen, root, startProcess, stopAll, waitFor, type Started } from './demo/processes.js';
+import { followSending, startOrderServiceStandIn } from './demo/send.js';
 import { generateBook, uploadBook } from './demo/seed.js';
 import { watchRunView } from './demo/watch-run-view.js';
 import { WORKER_NODE_FLAGS } from '../src/worker/worker-settings.js';
@@ -64,7 +65,10 @@ async function apiPort(): Promise<number> {
 
 async function startServices(own: DemoFootprint): Promise<ApiTarget> {
   const port = await apiPort();
+  const orderService = options.send ? await startOrderServiceStandIn(services) : undefined;
+  if (orderService) say(`Order Service stand-in on ${orderService}; sending is on.`);
   const env = {
+    ...(orderService ? { ORDER_SERVICE_URL: orderService, SEND_SWEEP_SECONDS: '1' } : {}),
     MONGODB_URL: own.mongoUrl,
     DATABASE_NAME: own.databaseName,
     REDIS_URL: own.redisUrl,
@@ -122,7 +126,8 @@ async function main(): Promise<void> {
   await seed(target);
   const { final, watched } = await bulkRun(target);
   const wall = `  demo wall time ${((Date.now() - t0) / 1000).toFixed(1)} s (start-up, build, seeding and run)\n`;
-  process.stdout.write(`\n${await runSummary(target, final)}${wall}\n`);
+  const sent = options.send ? await followSending(target, final.run_id, say) : '';
+  process.stdout.write(`\n${await runSummary(target, final)}${sent}${wall}\n`);
   if (watched) process.stdout.write(`${await watched}\n`);
   process.stdout.write(
     [`Run view:        ${target.url}/dashboard/#/runs/${final.run_id}`, `Queue dashboard: ${target.url}/admin/queues`, `API docs:        ${target.url}/docs`, ''].join('\n'),

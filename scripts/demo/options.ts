@@ -6,6 +6,8 @@ export interface DemoOptions {
   keep: boolean;
   /** Drive the run view in Chromium: screenshots into artifacts/ and the page's request times. */
   screenshots: boolean;
+  /** Start the Order Service stand-in and send the run's orders to it (sending on). */
+  send: boolean;
   portfolios: number;
   workers: number;
   /** The API port; undefined = 8080, or a free port when 8080 is taken. */
@@ -31,6 +33,8 @@ Flags:
   --redis-url URL  Redis to use (default REDIS_URL, else redis://127.0.0.1:6379, started if absent)
   --exit           stop after the summary (CI smoke test)
   --keep           keep the demo's database and Redis keys on exit
+  --send           start the Order Service stand-in (scripts/order-service-stand-in.ts), turn
+                   sending on, and follow the run's orders until the stand-in acknowledged them all
   --screenshots    watch the run view in headless Chromium: artifacts/demo-run-view-mid-run.png and
                    demo-run-view-finished.png, and how long the page's requests took (p50/p95/max)
   -h, --help       this text
@@ -78,6 +82,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): { help: b
         exit: { type: 'boolean' },
         keep: { type: 'boolean' },
         screenshots: { type: 'boolean' },
+        send: { type: 'boolean' },
         portfolios: { type: 'string' },
         workers: { type: 'string' },
         port: { type: 'string' },
@@ -92,6 +97,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv): { help: b
     exit: values.exit === true,
     keep: values.keep === true,
     screenshots: values.screenshots === true,
+    send: values.send === true,
     portfolios: intFlag(str('portfolios'), 'portfolios', 1, 200_000, DEFAULT_PORTFOLIOS)!,
     workers: intFlag(str('workers'), 'workers', 1, 16, 2)!,
     port: intFlag(str('port'), 'port', 1, 65_535, undefined),

@@ -10,8 +10,12 @@ describe('npm run demo: flags', () => {
   it('when no flag is given, then the defaults apply and REDIS_URL is honoured', () => {
     expect(parseDemoArgs([], { REDIS_URL: 'redis://10.0.0.5:6380' })).toEqual({
       help: false,
-      options: { exit: false, keep: false, screenshots: false, portfolios: DEFAULT_PORTFOLIOS, workers: 2, port: undefined, redisUrl: 'redis://10.0.0.5:6380' },
+      options: { exit: false, keep: false, screenshots: false, send: false, portfolios: DEFAULT_PORTFOLIOS, workers: 2, port: undefined, redisUrl: 'redis://10.0.0.5:6380' },
     });
+  });
+
+  it('when --send is given, then the demo sends the orders to the stand-in', () => {
+    expect(parseDemoArgs(['--send'], {}).options.send).toBe(true);
   });
 
   it('when --redis-url is given, then it wins over REDIS_URL', () => {
