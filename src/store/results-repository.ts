@@ -84,13 +84,6 @@ export class ResultsRepository {
     return insertIgnoringDuplicates(this.results, docs);
   }
 
-  /** Status of each stored result among `ids` (for counting a re-delivered chunk from what is stored). */
-  /** Status and trade count of the stored results (first write wins), for counting a re-delivered chunk. */
-  async outcomesOf(ids: readonly string[]): Promise<Map<string, { status: ResultStatus; trade_count: number }>> {
-    const docs = await this.results.find({ _id: { $in: [...ids] } }, { projection: { status: 1, trade_count: 1 } }).toArray();
-    return new Map(docs.map((d) => [d._id, { status: d.status, trade_count: d.trade_count ?? 0 }]));
-  }
-
   async get(id: string): Promise<ResultDocument | null> {
     return this.results.findOne({ _id: id });
   }
