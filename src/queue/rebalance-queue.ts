@@ -8,12 +8,13 @@ export const REBALANCE_QUEUE = 'rebalance';
 export const CHUNK_JOB = 'chunk';
 
 /**
- * Retries are for transient IO (MongoDB, market data upstream): 5 attempts, 1 s, 2 s, 4 s, 8 s
- * apart, so a 15 s outage is ridden out. Infeasible or invalid portfolios are results, not errors,
+ * Retries are for transient IO (MongoDB, market data upstream): 7 attempts, 1 s, 2 s, … 32 s
+ * apart, so an outage of about a minute (a database restart that takes a while to accept
+ * connections again) is ridden out. Infeasible or invalid portfolios are results, not errors,
  * and are never retried. Finished jobs are trimmed so Redis does not grow with history.
  */
 export const CHUNK_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
+  attempts: 7,
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: { age: 3_600, count: 5_000 },
   removeOnFail: { age: 7 * 24 * 3_600 },

@@ -22,6 +22,7 @@ import { startWorkerHttp } from './worker-http.js';
 import { STALLED_SETTINGS, type WorkerTuning } from './worker-settings.js';
 import { isMainModule, runAsMain } from '../process/run-as-main.js';
 import { startSending } from '../orders-out/send-worker.js';
+import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 
 /** A running worker process. */
 export interface RunningWorker {
@@ -82,13 +83,17 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
     });
     // Closed first on stop: no new jobs, active chunks finish, then the pool and clients close.
     closers.push(() => worker.close());
+    const abandonRetry = retry(handleAll, { maxAttempts: 30, backoff: new ExponentialBackoff({ initialDelay: 500, maxDelay: 15_000 }) });
+    abandonRetry.onRetry(({ attempt }) => logger.warn({ attempt }, 'recording an abandoned chunk failed; retrying'));
     worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
     worker.on('failed', (job, error) => {
       if (!job || job.finishedOn === undefined) return;
       logger.error({ job_id: job.id, run_id: job.data.run_id, err: error }, 'chunk failed for good');
-      recordAbandonedChunk(deps, job.data, `chunk abandoned: ${error.message}`).catch((e: unknown) =>
-        logger.error({ job_id: job.id, err: e }, 'could not record the failed chunk'),
-      );
+      // The chunk is settled only by this record; a database that is still down when the last
+      // attempt failed must not lose it, so the record is retried for minutes, not dropped.
+      abandonRetry
+        .execute(() => recordAbandonedChunk(deps, job.data, `chunk abandoned: ${error.message}`))
+        .catch((e: unknown) => logger.error({ job_id: job.id, err: e }, 'could not record the failed chunk'));
     });
     // Sending to the Order Service (off unless ORDER_SERVICE_URL is set): src/orders-out/send-worker.ts.
     closers.push(await startSending({ config, db: mongo.db, logger, registry: metrics.registry }));

@@ -1,7 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { WORKER_NODE_FLAGS } from '../../../src/worker/worker-settings.js';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -27,6 +27,12 @@ export interface Child {
 
 export function launch(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
   const proc = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // CHAOS_LOG_DIR=… keeps each process's whole output, to look into a failed run afterwards.
+  if (process.env.CHAOS_LOG_DIR) {
+    const file = createWriteStream(join(process.env.CHAOS_LOG_DIR, `${name}-${Date.now()}.log`));
+    proc.stdout?.pipe(file);
+    proc.stderr?.pipe(file);
+  }
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
