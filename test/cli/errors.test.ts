@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
@@ -9,6 +7,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { captureIo } from '../support/cli-io.js';
 import { freePort } from '../support/free-port.js';
 import { runsApiStub } from '../browser/support/runs-api-stub.js';
+import { listenOnLoopback } from '../support/listen.js';
 
 const io = captureIo;
 
@@ -20,7 +19,7 @@ function file(name: string, text: string): string {
 }
 
 describe('ogs: file errors, validation errors and network errors', () => {
-  let server: Server;
+  let stop = () => undefined as void;
   let base: string;
   const keys: (string | undefined)[] = [];
 
@@ -32,15 +31,11 @@ describe('ogs: file errors, validation errors and network errors', () => {
       next();
     });
     app.use(runsApiStub());
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ url: base, stop } = await listenOnLoopback(app));
   });
 
   afterAll(() => {
-    server.closeAllConnections();
-    server.close();
+    stop();
   });
 
   it('when the import file does not exist, then it says so and exits 1', async () => {

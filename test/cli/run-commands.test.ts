@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureIo } from '../support/cli-io.js';
 import { runsApiStub } from '../browser/support/runs-api-stub.js';
+import { listenOnLoopback } from '../support/listen.js';
 
 const io = captureIo;
 
 describe('ogs run, runs and run-status against the runs API', () => {
-  let server: Server;
+  let baseUrl = '';
+  let stop = () => undefined as void;
   let env: NodeJS.ProcessEnv;
   const bodies: unknown[] = [];
 
@@ -24,15 +24,12 @@ describe('ogs run, runs and run-status against the runs API', () => {
       next();
     });
     app.use(runsApiStub());
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    env = { OGS_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    ({ url: baseUrl, stop } = await listenOnLoopback(app));
+    env = { OGS_API_URL: baseUrl };
   });
 
   afterAll(() => {
-    server.closeAllConnections();
-    server.close();
+    stop();
   });
 
   it('when a run is submitted for all portfolios, then progress is shown and the summary lists counts, orders and reasons', async () => {

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { captureIo } from '../support/cli-io.js';
 import { runCli } from '../../src/cli/run-cli.js';
+import { listenOnLoopback } from '../support/listen.js';
 
 const RUN = '0123456789abcdef01234567';
 
 const io = captureIo;
 
 describe('ogs approve, reject and sending', () => {
-  let server: Server;
+  let baseUrl = '';
+  let stop = () => undefined as void;
   let env: NodeJS.ProcessEnv;
   const bodies: unknown[] = [];
   let polls = 0;
@@ -28,14 +28,11 @@ describe('ogs approve, reject and sending', () => {
       const done = polls > 1;
       res.json({ run_id: RUN, enabled: true, state: done ? 'done' : 'sending', batches: 2, orders: { total: 42, pending: done ? 0 : 2, in_flight: done ? 0 : 40, sent: done ? 41 : 0, rejected: done ? 1 : 0 } });
     });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    env = { OGS_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    ({ url: baseUrl, stop } = await listenOnLoopback(app));
+    env = { OGS_API_URL: baseUrl };
   });
   afterAll(() => {
-    server.closeAllConnections();
-    server.close();
+    stop();
   });
 
   it('when a proposal is approved with exclusions, then the lists are sent and the decision is printed', async () => {
