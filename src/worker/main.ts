@@ -87,7 +87,11 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
     abandonRetry.onRetry(({ attempt }) => logger.warn({ attempt }, 'recording an abandoned chunk failed; retrying'));
     worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
     worker.on('failed', (job, error) => {
-      if (!job || job.finishedOn === undefined) return;
+      if (!job) return;
+      if (job.finishedOn === undefined) {
+        logger.warn({ job_id: job.id, run_id: job.data.run_id, attempt: job.attemptsMade, err: error }, 'chunk attempt failed; retrying');
+        return;
+      }
       logger.error({ job_id: job.id, run_id: job.data.run_id, err: error }, 'chunk failed for good');
       // The chunk is settled only by this record; a database that is still down when the last
       // attempt failed must not lose it, so the record is retried for minutes, not dropped.

@@ -76,7 +76,10 @@ describeChaos(`chaos: faults during a ${PORTFOLIOS}-portfolio run`, () => {
     let recoveryMs = -1;
     let run = await getRun(runId);
     while (!['completed', 'completed_with_errors', 'failed', 'cancelled'].includes(run.status)) {
-      if (Date.now() - started > RUN_TIMEOUT_MS) throw new Error(`${name}: run ${runId} not finished: ${JSON.stringify(run)}`);
+      if (Date.now() - started > RUN_TIMEOUT_MS) {
+        const chunks = Math.ceil(PORTFOLIOS / 200); // CHUNK_SIZE, left at its default here
+        throw new Error(`${name}: run ${runId} not finished: ${JSON.stringify(run)}\n${await cluster.chunkDiagnosis(runId, chunks)}`);
+      }
       await sleep(200);
       run = await getRun(runId);
       if (recoveryMs < 0 && run.processed > before) recoveryMs = Date.now() - faultEnded;

@@ -4,9 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
 import { freePort } from '../../support/free-port.js';
+import { chunkJobId, REBALANCE_QUEUE } from '../../../src/queue/index.js';
 
 export { freePort };
 
@@ -83,7 +85,8 @@ export class Cluster {
       HOME: process.env.HOME,
       NODE_ENV: 'production',
       ALLOW_ANONYMOUS: 'true',
-      LOG_LEVEL: 'warn',
+      // CHAOS_LOG_LEVEL=info (with CHAOS_LOG_DIR) records what every process did, not only its warnings.
+      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
       MONGODB_URL: this.mongoUrl,
       DATABASE_NAME: this.dbName,
       REDIS_URL,
@@ -139,6 +142,26 @@ export class Cluster {
     this.workers.push(worker);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined))?.ok === true, 60_000, () => `worker not up:\n${worker.tail()}`);
     return worker;
+  }
+
+  /**
+   * Where each chunk of a run that has not completed sits in the queue (state, attempts, last
+   * error), and the last lines of every process: what a stuck run's failure message needs.
+   */
+  async chunkDiagnosis(runId: string, chunkCount: number): Promise<string> {
+    const queue = new Queue(REBALANCE_QUEUE, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: this.queuePrefix });
+    const lines: string[] = [];
+    try {
+      for (let i = 0; i < chunkCount; i++) {
+        const job = await Job.fromId(queue, chunkJobId(runId, i));
+        const state = job ? await job.getState() : 'missing';
+        if (state !== 'completed') lines.push(`chunk ${i}: ${state}, attempts ${job?.attemptsMade ?? '-'}, stalled ${job?.stalledCounter ?? '-'}, failed: ${job?.failedReason ?? '-'}`);
+      }
+    } finally {
+      await queue.close();
+    }
+    const tails = [this.api, ...this.workers].filter((c): c is Child => !!c).map((c) => `--- ${c.name} (exit ${c.proc.exitCode ?? c.proc.signalCode ?? 'live'})\n${c.tail()}`);
+    return [`chunks not completed: ${lines.length}`, ...lines, ...tails].join('\n');
   }
 
   liveWorkers(): Child[] {
