@@ -44,6 +44,12 @@ export async function connectMongo(options: MongoOptions): Promise<MongoConnecti
     connectTimeoutMS: 10_000,
     // Long enough for a large bulkWrite, short enough that a dead socket is noticed.
     socketTimeoutMS: 60_000,
+    // Heartbeats by polling, not the streaming protocol `auto` picks. Against FerretDB v1, a client
+    // whose in-flight operation was cut by a graceful server restart never rediscovered the server
+    // with `auto` (every operation failed server selection for minutes, so a run stuck with one
+    // chunk unfinished); with `poll` it recovers on the next heartbeat. MongoDB works with either.
+    // Proof: test/chaos/mongo-reconnect.test.ts.
+    serverMonitoringMode: 'poll',
     appName: 'globeco-order-generation-service',
   });
   await client.connect();
