@@ -4,3 +4,4 @@ export { ENQUEUE_BATCH, enqueueChunks, removeWaitingChunks, type PlannedChunk } 
 export { priorityForRun } from './priority.js';
 export { IDEMPOTENCY_KEY_TTL_SECONDS, RunKeys, type RunKeyClaim } from './run-keys.js';
 export { RunMirror, endingOf, liveCounts, type MirroredRun, type RunEnding, type RunPlan, type StoredCounts } from './run-mirror.js';
+export { REDIS_REFUSAL_RETRY_AFTER_SECONDS, redisRefusal } from './redis-refusal.js';

@@ -21,6 +21,13 @@ export class RunKeys {
     private readonly prefix: string,
   ) {}
 
+  /** Forgets the key if it still names `runId` (a submit that failed, so its retry starts afresh). */
+  async release(key: string, runId: string): Promise<void> {
+    const name = `${this.prefix}:ogs:idempotency:${key}`;
+    const existing = await this.redis.get(name);
+    if (existing !== null && (JSON.parse(existing) as RunKeyClaim).run_id === runId) await this.redis.del(name);
+  }
+
   /** Claims the key for this submit, or returns the claim another submit made first. */
   async claim(key: string, claim: RunKeyClaim): Promise<RunKeyClaim> {
     const name = `${this.prefix}:ogs:idempotency:${key}`;

@@ -111,6 +111,19 @@ export class RunMirror {
     return this.redis.zrange(this.unstoredKey, '0', String(limit - 1));
   }
 
+  /**
+   * Drops the run's mirror (and its "unstored" mark); reads fall back to MongoDB. `DEL` and
+   * `ZREM` are accepted by a Redis at `maxmemory`, where the `HSET` of {@link settle} is not.
+   */
+  async forget(runId: string): Promise<void> {
+    await committed(this.redis.multi().del(this.key(runId)).zrem(this.unstoredKey, runId).exec());
+  }
+
+  /** Runs created in Redis first before `at` that MongoDB may not have yet, oldest first. */
+  async unstoredBefore(at: Date, limit = 1_000): Promise<string[]> {
+    return this.redis.zrangebyscore(this.unstoredKey, '-inf', `(${at.getTime()}`, 'LIMIT', 0, limit);
+  }
+
   async started(runId: string, at: Date): Promise<void> {
     await this.redis.hsetnx(this.key(runId), STARTED, at.toISOString());
   }

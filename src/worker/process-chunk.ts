@@ -62,8 +62,9 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   const { run, stored } = await runOf(deps, runId);
   if (!run) throw new UnrecoverableError(`run ${runId} does not exist`);
   const items = fromJobItems(job.data.items);
-  if (run.status === 'cancelled') {
-    log.info('run cancelled: chunk skipped');
+  // A cancelled run, or one given up (not queued, or expired by the sweeper), takes no more work.
+  if (FINAL_RUN_STATUSES.includes(run.status)) {
+    log.info({ status: run.status }, 'run is final: chunk skipped');
     return { outcome: 'cancelled', portfolios: items.length };
   }
   if (run.status === 'queued') {
@@ -179,9 +180,18 @@ async function runOf(deps: ChunkProcessorDeps, runId: string): Promise<{ run: Ru
   return { run: mirrored.run, stored: false };
 }
 
-async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {
+/**
+ * Finishes the run when every portfolio is processed. Also called by the run sweeper
+ * (`run-sweeper.ts`) for a run whose chunks all have outcomes but which was never finished.
+ */
+export async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {
   const counts = (await liveCounts(deps.mirror, deps.runs, [run._id])).get(run._id);
   if (!counts || counts.processed < run.total) return;
+  // Before the run is reported final, so a poller that sees it final sees the date too; a failure
+  // here fails the chunk, whose retry (or the sweeper) does it again: it cannot be lost.
+  if (run.kind === 'v1-model' && (await runOf(deps, run._id)).run?.status !== 'cancelled') {
+    for (const modelId of run.model_ids) await deps.models.setLastRebalanceDate(modelId, run.created_at);
+  }
   // The first claim decides the ending and who reports it; every claimant writes that same ending,
   // so a finisher that dies half-way is completed by the retry of its chunk.
   const claim = await deps.mirror.claimFinal(run._id, { status: finalStatus(counts), final_counts: counts, finished_at: new Date(), reason: null });
@@ -211,9 +221,6 @@ async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Log
   if (!finished) return;
   log.info({ ...claim.ending.final_counts }, 'run finished');
   deps.metrics?.recordRunFinished(claim.ending.status as 'completed' | 'completed_with_errors' | 'failed');
-  if (run.kind === 'v1-model') {
-    for (const modelId of run.model_ids) await deps.models.setLastRebalanceDate(modelId, run.created_at);
-  }
 }
 
 export function finalStatus(counts: RunCounts): RunStatus {
