@@ -129,7 +129,7 @@ describe('health endpoints', () => {
     const started = Date.now();
     const res = await request(appWith({ ...base(), redis: redisWritable(deadRedis, 'never-written'), timeoutMs: 500 })).get('/health/ready');
     expect(res.status).toBe(503);
-    expect(res.body.detail).toBe('not ready: redis (no answer within 500 ms)');
+    expect(res.body.detail).toMatch(/^not ready: redis \(.+\)$/);
     expect(res.body.dependencies.mongodb.status).toBe('up');
     expect(Date.now() - started).toBeLessThan(1500);
   });

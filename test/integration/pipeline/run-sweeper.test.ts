@@ -88,7 +88,7 @@ describe('the run sweeper', () => {
     expect(run).toMatchObject({ status: 'completed_with_errors', processed: 120, failed: 20 * poisoned, succeeded: 120 - 20 * poisoned });
     const failed = (await resultsOf(runId)).filter((r) => r.status === 'failed');
     expect(failed).toHaveLength(20 * poisoned);
-    expect(failed[0]).toMatchObject({ reason: 'chunk abandoned: poisoned by the test', code: 'CHUNK_ABANDONED' });
+    expect(failed[0]).toMatchObject({ reason: 'chunk abandoned: poisoned by the test', error_code: 'CHUNK_ABANDONED' });
   }, 90_000);
 
   it('when every chunk is recorded but the run was never finished, then the sweeper finishes it', async () => {
