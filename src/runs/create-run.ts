@@ -4,6 +4,7 @@ import { Conflict } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import {
   INTERACTIVE_JOB_OPTIONS,
+  PLANNING_LEASE_MS,
   enqueueChunks,
   priorityForRun,
   type PlannedChunk,
@@ -25,6 +26,9 @@ import { storeMirroredRun } from './store-mirrored-run.js';
  * travels in the mirror, so it is kept small.
  */
 export const REDIS_FIRST_MAX_CHUNKS = 5;
+
+/** How often a duplicate submit looks whether the run it waits for is recorded. */
+const PLANNING_POLL_MS = 100;
 
 /** What a submission asks for. */
 export interface RunRequest {
@@ -84,10 +88,13 @@ export async function createRun(deps: CreateRunDeps, request: RunRequest): Promi
     const hash = requestHash(request);
     const claim = await deps.keys.claim(request.idempotencyKey, { run_id: runId, request_hash: hash });
     if (claim.request_hash !== hash) throw new Conflict('Idempotency-Key was already used with a different request body');
-    if (claim.run_id !== runId) {
+    if (claim.run_id === runId) {
+      await deps.keys.takePlanningLease(request.idempotencyKey);
+    } else {
       runId = claim.run_id;
-      const existing = await recordedRun(deps, runId);
+      const existing = await recordedRunOncePlanned(deps, request.idempotencyKey, runId);
       if (existing) return { run: await resumeEnqueue(deps, existing.run, existing.chunks, !existing.chunks), created: false };
+      // The submit that claimed the key died before recording its run: plan it afresh here.
       await deps.runs.clearPlan(runId);
     }
   }
@@ -164,6 +171,21 @@ async function planRun(deps: CreateRunDeps, runId: string, request: RunRequest, 
   };
   deps.logger.info({ run_id: runId, total: run.total, chunks: run.chunk_count, priority: run.priority }, 'run created');
   return { run, plan: { chunks: toChunkDocuments(runId, chunks), models: toModelDocuments(runId, models), rebalances: toRebalanceDocuments(runId, models, items, at) } };
+}
+
+/**
+ * The key's run once the submit planning it has recorded it; undefined when that submit's
+ * planning lease lapsed without a record (this call now holds the lease and plans it).
+ */
+async function recordedRunOncePlanned(deps: CreateRunDeps, key: string, runId: string): Promise<Awaited<ReturnType<typeof recordedRun>>> {
+  const deadline = Date.now() + PLANNING_LEASE_MS + 5_000;
+  for (;;) {
+    const existing = await recordedRun(deps, runId);
+    if (existing) return existing;
+    if (await deps.keys.takePlanningLease(key)) return undefined;
+    if (Date.now() > deadline) throw new Conflict('Idempotency-Key: a submit with this key is still being planned; retry shortly');
+    await new Promise((resolve) => setTimeout(resolve, PLANNING_POLL_MS));
+  }
 }
 
 /** A run recorded by an earlier submit with the same key: in the mirror (with its plan if not yet stored) or in MongoDB. */
