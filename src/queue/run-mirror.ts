@@ -103,7 +103,8 @@ export class RunMirror {
 
   /** MongoDB has the run and its plan: the mirror need not carry the plan any longer. */
   async stored(runId: string): Promise<void> {
-    await committed(this.redis.multi().hdel(this.key(runId), PLAN).zrem(this.unstoredKey, runId).exec());
+    // Not a MULTI: a Redis at maxmemory refuses every command queued in a MULTI, but not HDEL or ZREM.
+    await applied(this.redis.pipeline().hdel(this.key(runId), PLAN).zrem(this.unstoredKey, runId).exec());
   }
 
   /** Runs created in Redis first that MongoDB may not have yet, oldest first. */
@@ -113,10 +114,10 @@ export class RunMirror {
 
   /**
    * Drops the run's mirror (and its "unstored" mark); reads fall back to MongoDB. `DEL` and
-   * `ZREM` are accepted by a Redis at `maxmemory`, where the `HSET` of {@link settle} is not.
+   * `ZREM` outside a MULTI are accepted by a Redis at `maxmemory`, where {@link settle} is not.
    */
   async forget(runId: string): Promise<void> {
-    await committed(this.redis.multi().del(this.key(runId)).zrem(this.unstoredKey, runId).exec());
+    await applied(this.redis.pipeline().del(this.key(runId)).zrem(this.unstoredKey, runId).exec());
   }
 
   /** Runs created in Redis first before `at` that MongoDB may not have yet, oldest first. */
@@ -188,6 +189,11 @@ async function committed(replies: Promise<[Error | null, unknown][] | null>): Pr
   if (!results) throw new Error('Redis transaction aborted');
   for (const [error] of results) if (error) throw error;
   return results.map(([, value]) => value);
+}
+
+/** The replies of a pipeline, or the first error among them. */
+async function applied(replies: Promise<[Error | null, unknown][] | null>): Promise<void> {
+  for (const [error] of (await replies) ?? []) if (error) throw error;
 }
 
 function fromHash(fields: Record<string, string>): MirroredRun | undefined {

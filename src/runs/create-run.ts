@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import {
   INTERACTIVE_JOB_OPTIONS,
   PLANNING_LEASE_MS,
+  redisRefusal,
   enqueueChunks,
   priorityForRun,
   type PlannedChunk,
@@ -128,7 +129,7 @@ export async function createRun(deps: CreateRunDeps, request: RunRequest): Promi
  * is released, so the retry the error asks for creates a fresh run. Returns `error` to rethrow.
  */
 async function abandonCreation(deps: CreateRunDeps, run: RunDocument, request: RunRequest, error: unknown, at: Date): Promise<unknown> {
-  const cause = error instanceof Error ? error.message : String(error);
+  const cause = redisRefusal(error) ?? (error instanceof Error ? error.message : String(error));
   const ending = { status: 'failed' as const, final_counts: { ...ZERO_COUNTS }, finished_at: at, reason: `not queued (${cause.slice(0, 200)}); nothing was processed, submit again` };
   try {
     if ((await deps.runs.get(run._id)) === null) await storeMirroredRun(deps, run._id, ending);
