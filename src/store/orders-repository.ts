@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
@@ -18,6 +19,11 @@ export interface OrderDocument {
   quantity: number;
   price: string;
   trade_date: Date;
+  /**
+   * Set when the chunk that wrote the order finished after its run was cancelled (it was in
+   * flight at the cancel): the order stays, but is known to belong to a cancelled run.
+   */
+  after_cancel?: true;
 }
 
 /** The natural key is unique, so no chunk delivery can add a second order for the same trade. */
@@ -32,6 +38,9 @@ export function orderId(runId: string, modelId: string, portfolioId: string, sec
   return createHash('sha256').update(`${runId}:${modelId}:${portfolioId}:${securityId}`).digest('hex').slice(0, 24);
 }
 
+/** `_id` updates in flight at once when marking orders. */
+const PARALLEL_UPDATES = 32;
+
 export class OrdersRepository {
   private readonly orders: Collection<OrderDocument>;
 
@@ -45,6 +54,12 @@ export class OrdersRepository {
   /** Orders already written by an earlier delivery of the same chunk are kept as they are. */
   async insertMany(docs: readonly OrderDocument[]): Promise<InsertOutcome> {
     return insertIgnoringDuplicates(this.orders, docs);
+  }
+
+  /** Marks orders as written after their run was cancelled (one `_id` update each: pushed down on FerretDB too). */
+  async markAfterCancel(ids: readonly string[]): Promise<void> {
+    const limit = pLimit(PARALLEL_UPDATES);
+    await Promise.all(ids.map((id) => limit(() => this.orders.updateOne({ _id: id }, { $set: { after_cancel: true } }))));
   }
 
   /** Orders by `_id`, in the order given; missing ones left out. */

@@ -12,6 +12,7 @@ import type { RebalancesRepository } from '../store/rebalances-repository.js';
 import type { RunsRepository } from '../store/runs-repository.js';
 import type { RunSummariesRepository } from '../store/run-summaries-repository.js';
 import { summarizeChunk } from '../runs/chunk-summary.js';
+import { orderIdsOf } from '../runs/run-pages.js';
 import { storeMirroredRun } from '../runs/store-mirrored-run.js';
 import type { WorkerMetrics } from '../observability/worker-metrics.js';
 import { buildProblems, securitiesOf } from './build-problems.js';
@@ -87,11 +88,23 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   const written = await writeResults(deps, docs);
   await deps.summaries?.record(runId, index, summarizeChunk(written.stored));
   const counts = await recordOutcome(deps, run, index, written.counts, log);
+  if (run.mode !== 'propose') await markIfCancelledMeanwhile(deps, runId, written.stored);
   timings.write_ms += Date.now() - writing;
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   deps.metrics?.recordChunk({ durationMs, outcomes: outcomesOf(docs) });
   log.debug({ ...counts, ...timings, duration_ms: durationMs }, 'chunk done');
   return { outcome: 'processed', portfolios: items.length };
+}
+
+/**
+ * A chunk in flight when its run was cancelled finishes and keeps its orders; they are marked
+ * `after_cancel` so nothing mistakes them for orders of a live run. Checked after the chunk is
+ * recorded: a cancel that lands later found the chunk already done.
+ */
+async function markIfCancelledMeanwhile(deps: ChunkProcessorDeps, runId: string, stored: readonly ResultDocument[]): Promise<void> {
+  const ids = stored.flatMap(orderIdsOf);
+  if (ids.length === 0 || (await runOf(deps, runId)).run?.status !== 'cancelled') return;
+  await deps.orders.markAfterCancel(ids);
 }
 
 /**

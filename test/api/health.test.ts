@@ -135,7 +135,7 @@ describe('health endpoints', () => {
   });
 
   it('when Redis answers PING but refuses writes (OOM), then /health/ready is 503 naming the cause', async () => {
-    const full = { ping: async () => 'PONG', set: async () => Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'.")) };
+    const full = { set: async () => Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'.")) };
     const res = await request(appWith({ ...base(), redis: redisWritable(full, 'k') })).get('/health/ready');
     expect(res.status).toBe(503);
     expect(res.body.detail).toMatch(/^not ready: redis \(Redis is out of memory .* refuses writes \(Redis said: OOM command not allowed/);

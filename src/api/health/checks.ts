@@ -60,23 +60,22 @@ export function mongoPing(db: { command(cmd: Record<string, unknown>): Promise<u
 
 /** What {@link redisWritable} needs of an ioredis client. */
 export interface RedisProbeClient {
-  ping(): Promise<string>;
   set(key: string, value: string, px: 'PX', ms: number): Promise<unknown>;
 }
 
 /**
- * Redis answers `PING` and accepts a write: a Redis at `maxmemory` under `noeviction`, or a
+ * Redis answers and accepts a write: a Redis at `maxmemory` under `noeviction`, or a
  * read-only replica, still answers `PING` but refuses every submit, so readiness writes one
  * short-lived key (`probeKey`) and reports the refusal by its cause.
  */
 export function redisWritable(client: RedisProbeClient, probeKey: string): Check {
+  // One round trip: the SET's reply proves Redis answers, and its refusal says why it does not accept writes.
   return async () => {
-    const reply = await client.ping();
-    if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
     try {
       await client.set(probeKey, String(Date.now()), 'PX', 10_000);
     } catch (error) {
-      throw new Error(redisRefusal(error) ?? `refuses writes: ${message(error)}`, { cause: error });
+      const refusal = redisRefusal(error);
+      throw refusal ? new Error(refusal, { cause: error }) : error;
     }
   };
 }
