@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
@@ -38,9 +37,6 @@ export function orderId(runId: string, modelId: string, portfolioId: string, sec
   return createHash('sha256').update(`${runId}:${modelId}:${portfolioId}:${securityId}`).digest('hex').slice(0, 24);
 }
 
-/** `_id` updates in flight at once when marking orders. */
-const PARALLEL_UPDATES = 32;
-
 export class OrdersRepository {
   private readonly orders: Collection<OrderDocument>;
 
@@ -56,10 +52,16 @@ export class OrdersRepository {
     return insertIgnoringDuplicates(this.orders, docs);
   }
 
-  /** Marks orders as written after their run was cancelled (one `_id` update each: pushed down on FerretDB too). */
-  async markAfterCancel(ids: readonly string[]): Promise<void> {
-    const limit = pLimit(PARALLEL_UPDATES);
-    await Promise.all(ids.map((id) => limit(() => this.orders.updateOne({ _id: id }, { $set: { after_cancel: true } }))));
+  /**
+   * Marks the orders of these portfolios of a run as written after the run was cancelled. One
+   * update: on MongoDB the natural-key index (`run_id`, `model_id`, `portfolio_id`) serves it; on
+   * FerretDB v1 it is one scan. Only a cancelled run's in-flight chunks come here.
+   */
+  async markAfterCancel(runId: string, items: readonly { modelId: string; portfolioId: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    const models = [...new Set(items.map((i) => i.modelId))];
+    const portfolios = [...new Set(items.map((i) => i.portfolioId))];
+    await this.orders.updateMany({ run_id: runId, model_id: { $in: models }, portfolio_id: { $in: portfolios } }, { $set: { after_cancel: true } });
   }
 
   /** Orders by `_id`, in the order given; missing ones left out. */

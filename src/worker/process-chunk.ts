@@ -12,7 +12,6 @@ import type { RebalancesRepository } from '../store/rebalances-repository.js';
 import type { RunsRepository } from '../store/runs-repository.js';
 import type { RunSummariesRepository } from '../store/run-summaries-repository.js';
 import { summarizeChunk } from '../runs/chunk-summary.js';
-import { orderIdsOf } from '../runs/run-pages.js';
 import { storeMirroredRun } from '../runs/store-mirrored-run.js';
 import type { WorkerMetrics } from '../observability/worker-metrics.js';
 import { buildProblems, securitiesOf } from './build-problems.js';
@@ -65,6 +64,8 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   const items = fromJobItems(job.data.items);
   // A cancelled run, or one given up (not queued, or expired by the sweeper), takes no more work.
   if (FINAL_RUN_STATUSES.includes(run.status)) {
+    // A retry of a chunk whose marking below failed: its orders are marked now.
+    if (run.status === 'cancelled' && run.mode !== 'propose' && job.attemptsMade > 0) await deps.orders.markAfterCancel(runId, items);
     log.info({ status: run.status }, 'run is final: chunk skipped');
     return { outcome: 'cancelled', portfolios: items.length };
   }
@@ -88,7 +89,7 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   const written = await writeResults(deps, docs);
   await deps.summaries?.record(runId, index, summarizeChunk(written.stored));
   const counts = await recordOutcome(deps, run, index, written.counts, log);
-  if (run.mode !== 'propose') await markIfCancelledMeanwhile(deps, runId, written.stored);
+  if (run.mode !== 'propose') await markIfCancelledMeanwhile(deps, runId, items);
   timings.write_ms += Date.now() - writing;
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   deps.metrics?.recordChunk({ durationMs, outcomes: outcomesOf(docs) });
@@ -101,10 +102,8 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
  * `after_cancel` so nothing mistakes them for orders of a live run. Checked after the chunk is
  * recorded: a cancel that lands later found the chunk already done.
  */
-async function markIfCancelledMeanwhile(deps: ChunkProcessorDeps, runId: string, stored: readonly ResultDocument[]): Promise<void> {
-  const ids = stored.flatMap(orderIdsOf);
-  if (ids.length === 0 || (await runOf(deps, runId)).run?.status !== 'cancelled') return;
-  await deps.orders.markAfterCancel(ids);
+async function markIfCancelledMeanwhile(deps: ChunkProcessorDeps, runId: string, items: readonly RunItem[]): Promise<void> {
+  if ((await runOf(deps, runId)).run?.status === 'cancelled') await deps.orders.markAfterCancel(runId, items);
 }
 
 /**
