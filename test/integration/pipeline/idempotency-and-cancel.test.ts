@@ -103,7 +103,8 @@ describe('idempotent submits and deliveries, cancel, and upstream outages', () =
 
   it('when a run is cancelled while a chunk is in flight, then that chunk keeps its orders and each says after_cancel', async () => {
     await p.worker!.worker.pause();
-    const submitted = await request(p.app).post('/api/v1/runs').send({ model_ids: [book.modelIds[1]] });
+    // A few portfolios: marking is one update over the run's orders, a scan on FerretDB.
+    const submitted = await request(p.app).post('/api/v1/runs').send({ portfolio_ids: book.portfolioIds.slice(0, 4) });
     const runId = submitted.body.run_id as string;
     const queue = createRebalanceQueue({ connection: { url: redisUrl }, prefix: p.prefix });
     const data: ChunkJobData = (await queue.getJob(chunkJobId(runId, 0)))!.data;
