@@ -26,6 +26,12 @@ export const envSchema = z.object({
   PORT: port.default(8080),
   /** Worker probe and metrics port. @defaultValue 9464 */
   WORKER_HTTP_PORT: port.default(9464),
+  /**
+   * Address the worker's probe and metrics port listens on. Loopback by default, so a worker run
+   * by hand exposes nothing; the Kubernetes manifests set `0.0.0.0` (kubelet probes and
+   * Prometheus reach the pod IP). @defaultValue `127.0.0.1`
+   */
+  WORKER_HTTP_HOST: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
   /** MongoDB connection string (credentials come from a Secret, never a default). */
   MONGODB_URL: z.string().min(1).default('mongodb://127.0.0.1:27017/'),
   /** Database name (ConfigMap key `database-name`). @defaultValue `globeco_production` */
@@ -103,6 +109,17 @@ export const envSchema = z.object({
   SEND_CONCURRENCY: positiveInt.max(64).default(2),
   /** How often the send sweeper looks for runs whose orders are ready to send. @defaultValue 5 */
   SEND_SWEEP_SECONDS: positiveInt.max(3600).default(5),
+  /**
+   * How often the run sweeper looks for open runs whose chunks are neither queued, active nor
+   * recorded (lost with Redis, or a lost failure record) and repairs them; also how old a run
+   * must be before it is swept. @defaultValue 30
+   */
+  RUN_SWEEP_SECONDS: positiveInt.max(3600).default(30),
+  /**
+   * Final runs older than this many days are deleted with their results, orders, summaries and
+   * outboxes by an hourly job; 0 keeps everything. @defaultValue 0
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
 });
 
 /** The parsed, frozen configuration. */

@@ -16,7 +16,7 @@ export interface ChunkJobData {
 
 /** What a chunk job returns (kept in Redis with the completed job, so it stays small). */
 export interface ChunkJobResult {
-  /** `cancelled`: the run was cancelled before this chunk started; nothing was written. */
+  /** `cancelled`: the run was final (cancelled, or given up) before this chunk started; nothing was written. */
   outcome: 'processed' | 'cancelled';
   portfolios: number;
 }

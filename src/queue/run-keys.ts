@@ -3,6 +3,9 @@ import type { Redis } from 'ioredis';
 /** How long an `Idempotency-Key` is remembered. */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3_600;
 
+/** How long a submit may plan a run before a duplicate with the same key takes over. */
+export const PLANNING_LEASE_MS = 30_000;
+
 /** An `Idempotency-Key` claimed by a run submission. */
 export interface RunKeyClaim {
   run_id: string;
@@ -20,6 +23,22 @@ export class RunKeys {
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
+
+  /**
+   * Takes the right to plan the key's run for {@link PLANNING_LEASE_MS}: the submit that claimed
+   * the key takes it first, so duplicates racing in before the run is recorded wait for that
+   * plan instead of rewriting it; once the lease lapses (its holder died) one of them takes over.
+   */
+  async takePlanningLease(key: string): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}:ogs:idempotency:${key}:planning`, '1', 'PX', PLANNING_LEASE_MS, 'NX')) === 'OK';
+  }
+
+  /** Forgets the key if it still names `runId` (a submit that failed, so its retry starts afresh). */
+  async release(key: string, runId: string): Promise<void> {
+    const name = `${this.prefix}:ogs:idempotency:${key}`;
+    const existing = await this.redis.get(name);
+    if (existing !== null && (JSON.parse(existing) as RunKeyClaim).run_id === runId) await this.redis.del(name, `${name}:planning`);
+  }
 
   /** Claims the key for this submit, or returns the claim another submit made first. */
   async claim(key: string, claim: RunKeyClaim): Promise<RunKeyClaim> {

@@ -103,12 +103,26 @@ export class RunMirror {
 
   /** MongoDB has the run and its plan: the mirror need not carry the plan any longer. */
   async stored(runId: string): Promise<void> {
-    await committed(this.redis.multi().hdel(this.key(runId), PLAN).zrem(this.unstoredKey, runId).exec());
+    // Not a MULTI: a Redis at maxmemory refuses every command queued in a MULTI, but not HDEL or ZREM.
+    await applied(this.redis.pipeline().hdel(this.key(runId), PLAN).zrem(this.unstoredKey, runId).exec());
   }
 
   /** Runs created in Redis first that MongoDB may not have yet, oldest first. */
   async unstored(limit = 1_000): Promise<string[]> {
     return this.redis.zrange(this.unstoredKey, '0', String(limit - 1));
+  }
+
+  /**
+   * Drops the run's mirror (and its "unstored" mark); reads fall back to MongoDB. `DEL` and
+   * `ZREM` outside a MULTI are accepted by a Redis at `maxmemory`, where {@link settle} is not.
+   */
+  async forget(runId: string): Promise<void> {
+    await applied(this.redis.pipeline().del(this.key(runId)).zrem(this.unstoredKey, runId).exec());
+  }
+
+  /** Runs created in Redis first before `at` that MongoDB may not have yet, oldest first. */
+  async unstoredBefore(at: Date, limit = 1_000): Promise<string[]> {
+    return this.redis.zrangebyscore(this.unstoredKey, '-inf', `(${at.getTime()}`, 'LIMIT', 0, limit);
   }
 
   async started(runId: string, at: Date): Promise<void> {
@@ -175,6 +189,11 @@ async function committed(replies: Promise<[Error | null, unknown][] | null>): Pr
   if (!results) throw new Error('Redis transaction aborted');
   for (const [error] of results) if (error) throw error;
   return results.map(([, value]) => value);
+}
+
+/** The replies of a pipeline, or the first error among them. */
+async function applied(replies: Promise<[Error | null, unknown][] | null>): Promise<void> {
+  for (const [error] of (await replies) ?? []) if (error) throw error;
 }
 
 function fromHash(fields: Record<string, string>): MirroredRun | undefined {

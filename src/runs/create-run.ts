@@ -4,6 +4,8 @@ import { Conflict } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
 import {
   INTERACTIVE_JOB_OPTIONS,
+  PLANNING_LEASE_MS,
+  redisRefusal,
   enqueueChunks,
   priorityForRun,
   type PlannedChunk,
@@ -18,12 +20,16 @@ import type { RunsRepository } from '../store/runs-repository.js';
 import { planChunks, toChunkDocuments, toModelDocuments, toRebalanceDocuments } from './plan-run.js';
 import { resolveSelection, type ModelIndexSource } from './resolve-selection.js';
 import { toSolveOptions, type RunOptionsInput } from './run-options.js';
+import { storeMirroredRun } from './store-mirrored-run.js';
 
 /**
  * Runs of up to this many chunks are created in Redis first (see {@link createRun}); their plan
  * travels in the mirror, so it is kept small.
  */
 export const REDIS_FIRST_MAX_CHUNKS = 5;
+
+/** How often a duplicate submit looks whether the run it waits for is recorded. */
+const PLANNING_POLL_MS = 100;
 
 /** What a submission asks for. */
 export interface RunRequest {
@@ -83,24 +89,60 @@ export async function createRun(deps: CreateRunDeps, request: RunRequest): Promi
     const hash = requestHash(request);
     const claim = await deps.keys.claim(request.idempotencyKey, { run_id: runId, request_hash: hash });
     if (claim.request_hash !== hash) throw new Conflict('Idempotency-Key was already used with a different request body');
-    if (claim.run_id !== runId) {
+    if (claim.run_id === runId) {
+      await deps.keys.takePlanningLease(request.idempotencyKey);
+    } else {
       runId = claim.run_id;
-      const existing = await recordedRun(deps, runId);
+      const existing = await recordedRunOncePlanned(deps, request.idempotencyKey, runId);
       if (existing) return { run: await resumeEnqueue(deps, existing.run, existing.chunks, !existing.chunks), created: false };
+      // The submit that claimed the key died before recording its run: plan it afresh here.
       await deps.runs.clearPlan(runId);
     }
   }
   const { run, plan } = await planRun(deps, runId, request, now());
   if (plan.chunks.length <= REDIS_FIRST_MAX_CHUNKS) {
     await deps.mirror.open(run, plan);
-    return { run: await resumeEnqueue(deps, run, plan.chunks, false), created: true };
+    try {
+      return { run: await resumeEnqueue(deps, run, plan.chunks, false), created: true };
+    } catch (error) {
+      throw await abandonCreation(deps, run, request, error, now());
+    }
   }
   await Promise.all([deps.runs.writePlan(plan.chunks, plan.models), deps.rebalances.insertMany(plan.rebalances)]);
   const inserted = await deps.runs.insertRun(run);
   // A concurrent resume of the same Idempotency-Key may have written the header first: theirs stands.
   const stored = inserted ? run : ((await deps.runs.get(runId)) ?? run);
-  await deps.mirror.open(stored);
-  return { run: await resumeEnqueue(deps, stored, plan.chunks, true), created: true };
+  try {
+    await deps.mirror.open(stored);
+    return { run: await resumeEnqueue(deps, stored, plan.chunks, true), created: true };
+  } catch (error) {
+    // Only the call that wrote the header gives it up; a resumed one leaves it to the sweeper.
+    if (!inserted) throw error;
+    throw await abandonCreation(deps, stored, request, error, now());
+  }
+}
+
+/**
+ * A submit that fails after its run is recorded (Redis refused the mirror or the enqueue) is
+ * answered with an error, so the run must not go ahead behind the caller's back: it is stored
+ * as `failed` with the cause (chunks already queued skip a final run), and its Idempotency-Key
+ * is released, so the retry the error asks for creates a fresh run. Returns `error` to rethrow.
+ */
+async function abandonCreation(deps: CreateRunDeps, run: RunDocument, request: RunRequest, error: unknown, at: Date): Promise<unknown> {
+  const cause = redisRefusal(error) ?? (error instanceof Error ? error.message : String(error));
+  const ending = { status: 'failed' as const, final_counts: { ...ZERO_COUNTS }, finished_at: at, reason: `not queued (${cause.slice(0, 200)}); nothing was processed, submit again` };
+  try {
+    if ((await deps.runs.get(run._id)) === null) await storeMirroredRun(deps, run._id, ending);
+    else await deps.runs.finish(run._id, ending.status, ending.final_counts, at, ending.reason);
+    // HSET is refused by a full Redis, DEL is not: a poll then reads the failed run from MongoDB.
+    await deps.mirror.settle(run._id, ending).catch(() => deps.mirror.forget(run._id));
+    if (request.idempotencyKey !== undefined) await deps.keys.release(request.idempotencyKey, run._id);
+    deps.logger.warn({ run_id: run._id, err: error }, 'run not queued: stored as failed');
+  } catch (cleanup) {
+    // The sweeper re-enqueues a recorded run that nothing took up; the caller was told to retry.
+    deps.logger.error({ run_id: run._id, err: cleanup }, 'could not give up a run that was not queued');
+  }
+  return error;
 }
 
 async function planRun(deps: CreateRunDeps, runId: string, request: RunRequest, at: Date): Promise<{ run: RunDocument; plan: RunPlan }> {
@@ -130,6 +172,21 @@ async function planRun(deps: CreateRunDeps, runId: string, request: RunRequest, 
   };
   deps.logger.info({ run_id: runId, total: run.total, chunks: run.chunk_count, priority: run.priority }, 'run created');
   return { run, plan: { chunks: toChunkDocuments(runId, chunks), models: toModelDocuments(runId, models), rebalances: toRebalanceDocuments(runId, models, items, at) } };
+}
+
+/**
+ * The key's run once the submit planning it has recorded it; undefined when that submit's
+ * planning lease lapsed without a record (this call now holds the lease and plans it).
+ */
+async function recordedRunOncePlanned(deps: CreateRunDeps, key: string, runId: string): Promise<Awaited<ReturnType<typeof recordedRun>>> {
+  const deadline = Date.now() + PLANNING_LEASE_MS + 5_000;
+  for (;;) {
+    const existing = await recordedRun(deps, runId);
+    if (existing) return existing;
+    if (await deps.keys.takePlanningLease(key)) return undefined;
+    if (Date.now() > deadline) throw new Conflict('Idempotency-Key: a submit with this key is still being planned; retry shortly');
+    await new Promise((resolve) => setTimeout(resolve, PLANNING_POLL_MS));
+  }
 }
 
 /** A run recorded by an earlier submit with the same key: in the mirror (with its plan if not yet stored) or in MongoDB. */

@@ -75,5 +75,6 @@ export function toOrderJson(doc: OrderDocument) {
     quantity: doc.quantity,
     price: doc.price,
     trade_date: doc.trade_date.toISOString(),
+    after_cancel: doc.after_cancel === true,
   };
 }

@@ -229,8 +229,14 @@ export class ModelsRepository {
   }
 
   /** Records a completed rebalance; counts as a mutation (bumps `version`). */
+  /**
+   * Sets the date unless the model already has it or a later one: every finisher of a run (and
+   * the run sweeper) may call it, and a repeat must neither bump the version nor move it back.
+   */
   async setLastRebalanceDate(modelId: string, date: Date): Promise<void> {
-    await this.edit(modelId, () => ({ last_rebalance_date: date }));
+    const current = await this.models.findOne({ _id: parseModelId(modelId) }, { projection: { last_rebalance_date: 1 } });
+    if (!current || (current.last_rebalance_date && current.last_rebalance_date.getTime() >= date.getTime())) return;
+    await this.edit(modelId, (model) => ({ last_rebalance_date: model.lastRebalanceDate && model.lastRebalanceDate >= date ? model.lastRebalanceDate : date }));
   }
 
   /**

@@ -18,6 +18,11 @@ export interface OrderDocument {
   quantity: number;
   price: string;
   trade_date: Date;
+  /**
+   * Set when the chunk that wrote the order finished after its run was cancelled (it was in
+   * flight at the cancel): the order stays, but is known to belong to a cancelled run.
+   */
+  after_cancel?: true;
 }
 
 /** The natural key is unique, so no chunk delivery can add a second order for the same trade. */
@@ -45,6 +50,18 @@ export class OrdersRepository {
   /** Orders already written by an earlier delivery of the same chunk are kept as they are. */
   async insertMany(docs: readonly OrderDocument[]): Promise<InsertOutcome> {
     return insertIgnoringDuplicates(this.orders, docs);
+  }
+
+  /**
+   * Marks the orders of these portfolios of a run as written after the run was cancelled. One
+   * update: on MongoDB the natural-key index (`run_id`, `model_id`, `portfolio_id`) serves it; on
+   * FerretDB v1 it is one scan. Only a cancelled run's in-flight chunks come here.
+   */
+  async markAfterCancel(runId: string, items: readonly { modelId: string; portfolioId: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    const models = [...new Set(items.map((i) => i.modelId))];
+    const portfolios = [...new Set(items.map((i) => i.portfolioId))];
+    await this.orders.updateMany({ run_id: runId, model_id: { $in: models }, portfolio_id: { $in: portfolios } }, { $set: { after_cancel: true } });
   }
 
   /** Orders by `_id`, in the order given; missing ones left out. */

@@ -156,6 +156,25 @@ export class RunsRepository {
     return sums;
   }
 
+  /**
+   * Runs not final that were created before `before`, oldest first: the run sweeper's work list.
+   * Behind the `{status, created_at}` index; a run sweep reads at most `limit` of them.
+   */
+  async openRuns(before: Date, limit: number): Promise<RunDocument[]> {
+    return this.runs
+      .find({ status: { $in: ['queued', 'running'] }, created_at: { $lt: before } })
+      .sort({ created_at: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** The recorded outcomes of a run's chunks among `indexes`, by index (read by `_id`). */
+  async outcomesAt(runId: string, indexes: readonly number[]): Promise<Map<number, RunCounts>> {
+    const docs = await this.keyed.byIds(this.outcomes, indexes.map((i) => chunkJobId(runId, i)));
+    const indexOf = new Map(indexes.map((i) => [chunkJobId(runId, i), i] as const));
+    return new Map(docs.map((d) => [indexOf.get(d._id)!, Object.fromEntries(COUNT_KEYS.map((k) => [k, d[k] ?? 0])) as unknown as RunCounts]));
+  }
+
   /** Moves a run to a final status unless it already has one (a cancelled run stays cancelled). */
   async finish(runId: string, status: RunStatus, counts: RunCounts | null, at: Date, reason: string | null = null): Promise<boolean> {
     const result = await this.runs.updateOne(

@@ -19,6 +19,7 @@ import { RunSummariesRepository } from '../store/run-summaries-repository.js';
 import { processChunk, recordAbandonedChunk, type ChunkProcessorDeps } from './process-chunk.js';
 import { RunModelCache } from './run-model-cache.js';
 import { startWorkerHttp } from './worker-http.js';
+import { startMaintenance } from './maintenance.js';
 import { STALLED_SETTINGS, type WorkerTuning } from './worker-settings.js';
 import { isMainModule, runAsMain } from '../process/run-as-main.js';
 import { startSending } from '../orders-out/send-worker.js';
@@ -99,9 +100,11 @@ export async function start(overrides: WorkerOverrides = {}, tuning: WorkerTunin
         .execute(() => recordAbandonedChunk(deps, job.data, `chunk abandoned: ${error.message}`))
         .catch((e: unknown) => logger.error({ job_id: job.id, err: e }, 'could not record the failed chunk'));
     });
+    // The run sweeper and retention: src/worker/maintenance.ts.
+    closers.push(await startMaintenance({ config, db: mongo.db, chunks: deps, logger }));
     // Sending to the Order Service (off unless ORDER_SERVICE_URL is set): src/orders-out/send-worker.ts.
     closers.push(await startSending({ config, db: mongo.db, logger, registry: metrics.registry }));
-    const http = await startWorkerHttp(config.WORKER_HTTP_PORT, { mongodb: () => pingMongo(mongo.db), redis: () => redis.ping() }, metrics.registry);
+    const http = await startWorkerHttp(config.WORKER_HTTP_PORT, config.WORKER_HTTP_HOST, { mongodb: () => pingMongo(mongo.db), redis: () => redis.ping() }, metrics.registry);
     // Closed last (closers run in reverse): probes and /metrics keep answering while the
     // worker drains its active chunks on SIGTERM, which can take up to the solve deadline.
     closers.unshift(() => closeServer(http.server));

@@ -62,8 +62,11 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   const { run, stored } = await runOf(deps, runId);
   if (!run) throw new UnrecoverableError(`run ${runId} does not exist`);
   const items = fromJobItems(job.data.items);
-  if (run.status === 'cancelled') {
-    log.info('run cancelled: chunk skipped');
+  // A cancelled run, or one given up (not queued, or expired by the sweeper), takes no more work.
+  if (FINAL_RUN_STATUSES.includes(run.status)) {
+    // A retry of a chunk whose marking below failed: its orders are marked now.
+    if (run.status === 'cancelled' && run.mode !== 'propose' && job.attemptsMade > 0) await deps.orders.markAfterCancel(runId, items);
+    log.info({ status: run.status }, 'run is final: chunk skipped');
     return { outcome: 'cancelled', portfolios: items.length };
   }
   if (run.status === 'queued') {
@@ -86,11 +89,21 @@ export async function processChunk(deps: ChunkProcessorDeps, job: ChunkJob): Pro
   const written = await writeResults(deps, docs);
   await deps.summaries?.record(runId, index, summarizeChunk(written.stored));
   const counts = await recordOutcome(deps, run, index, written.counts, log);
+  if (run.mode !== 'propose') await markIfCancelledMeanwhile(deps, runId, items);
   timings.write_ms += Date.now() - writing;
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   deps.metrics?.recordChunk({ durationMs, outcomes: outcomesOf(docs) });
   log.debug({ ...counts, ...timings, duration_ms: durationMs }, 'chunk done');
   return { outcome: 'processed', portfolios: items.length };
+}
+
+/**
+ * A chunk in flight when its run was cancelled finishes and keeps its orders; they are marked
+ * `after_cancel` so nothing mistakes them for orders of a live run. Checked after the chunk is
+ * recorded: a cancel that lands later found the chunk already done.
+ */
+async function markIfCancelledMeanwhile(deps: ChunkProcessorDeps, runId: string, items: readonly RunItem[]): Promise<void> {
+  if ((await runOf(deps, runId)).run?.status === 'cancelled') await deps.orders.markAfterCancel(runId, items);
 }
 
 /**
@@ -179,9 +192,18 @@ async function runOf(deps: ChunkProcessorDeps, runId: string): Promise<{ run: Ru
   return { run: mirrored.run, stored: false };
 }
 
-async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {
+/**
+ * Finishes the run when every portfolio is processed. Also called by the run sweeper
+ * (`run-sweeper.ts`) for a run whose chunks all have outcomes but which was never finished.
+ */
+export async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Logger): Promise<void> {
   const counts = (await liveCounts(deps.mirror, deps.runs, [run._id])).get(run._id);
   if (!counts || counts.processed < run.total) return;
+  // Before the run is reported final, so a poller that sees it final sees the date too; a failure
+  // here fails the chunk, whose retry (or the sweeper) does it again: it cannot be lost.
+  if (run.kind === 'v1-model' && (await runOf(deps, run._id)).run?.status !== 'cancelled') {
+    for (const modelId of run.model_ids) await deps.models.setLastRebalanceDate(modelId, run.created_at);
+  }
   // The first claim decides the ending and who reports it; every claimant writes that same ending,
   // so a finisher that dies half-way is completed by the retry of its chunk.
   const claim = await deps.mirror.claimFinal(run._id, { status: finalStatus(counts), final_counts: counts, finished_at: new Date(), reason: null });
@@ -211,9 +233,6 @@ async function finishIfDone(deps: ChunkProcessorDeps, run: RunDocument, log: Log
   if (!finished) return;
   log.info({ ...claim.ending.final_counts }, 'run finished');
   deps.metrics?.recordRunFinished(claim.ending.status as 'completed' | 'completed_with_errors' | 'failed');
-  if (run.kind === 'v1-model') {
-    for (const modelId of run.model_ids) await deps.models.setLastRebalanceDate(modelId, run.created_at);
-  }
 }
 
 export function finalStatus(counts: RunCounts): RunStatus {

@@ -33,7 +33,7 @@ async function failing(checks: Record<string, ProbeCheck>): Promise<string[]> {
  * The worker's probe and metrics port: `/health/live`, `/health/ready` (Redis and MongoDB
  * reachable, 503 naming what is not) and `/metrics` from the given registry.
  */
-export async function startWorkerHttp(port: number, checks: Record<string, ProbeCheck>, registry: Registry): Promise<{ server: Server; port: number }> {
+export async function startWorkerHttp(port: number, host: string, checks: Record<string, ProbeCheck>, registry: Registry): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, body: string, type = 'application/json') => {
@@ -58,7 +58,7 @@ export async function startWorkerHttp(port: number, checks: Record<string, Probe
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };
 }

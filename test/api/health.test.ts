@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createHealthRouter, type HealthDeps } from '../../src/api/health/health-router.js';
-import { httpReachable, mongoPing, redisPing } from '../../src/api/health/checks.js';
+import { httpReachable, mongoPing, redisWritable } from '../../src/api/health/checks.js';
 import { createFleetReader } from '../../src/api/health/fleet.js';
 import { healthDepsFromConfig } from '../../src/api/health/from-config.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -97,7 +97,7 @@ describe('health endpoints', () => {
     await t.drop();
   });
 
-  const base = (): HealthDeps => ({ mongodb: mongoPing(t.db), redis: redisPing(redis), queue });
+  const base = (): HealthDeps => ({ mongodb: mongoPing(t.db), redis: redisWritable(redis, `${uniqueQueuePrefix("health")}:ready-probe`), queue });
 
   function kubeConfig(): KubeConfig {
     if (!k8s) throw new Error('client not loadable');
@@ -127,11 +127,18 @@ describe('health endpoints', () => {
 
   it('when Redis is unreachable, then /health/ready is 503 naming redis within the check timeout', async () => {
     const started = Date.now();
-    const res = await request(appWith({ ...base(), redis: redisPing(deadRedis), timeoutMs: 500 })).get('/health/ready');
+    const res = await request(appWith({ ...base(), redis: redisWritable(deadRedis, 'never-written'), timeoutMs: 500 })).get('/health/ready');
     expect(res.status).toBe(503);
-    expect(res.body.detail).toBe('not ready: redis unreachable');
+    expect(res.body.detail).toMatch(/^not ready: redis \(.+\)$/);
     expect(res.body.dependencies.mongodb.status).toBe('up');
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('when Redis answers PING but refuses writes (OOM), then /health/ready is 503 naming the cause', async () => {
+    const full = { set: async () => Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'.")) };
+    const res = await request(appWith({ ...base(), redis: redisWritable(full, 'k') })).get('/health/ready');
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toMatch(/^not ready: redis \(Redis is out of memory .* refuses writes \(Redis said: OOM command not allowed/);
   });
 
   it('when a check hangs, then it is reported down after the timeout rather than blocking the probe', async () => {

@@ -126,12 +126,17 @@ describe('ModelsRepository on the MongoDB-protocol server', () => {
     await expect(repo.findByIds(['nope'])).rejects.toBeInstanceOf(InvalidInput);
   });
 
-  it('when the last rebalance date is set, then it is stored and the version moves', async () => {
+  it('when the last rebalance date is set, then it is stored and the version moves; a repeat or an older date changes nothing; a deleted model is skipped', async () => {
     const m = await repo.create(input('rebalanced'));
     const when = new Date('2026-11-25T12:00:00.000Z');
     await repo.setLastRebalanceDate(m.modelId, when);
     expect(await repo.get(m.modelId)).toMatchObject({ lastRebalanceDate: when, version: 2 });
-    await expect(repo.setLastRebalanceDate('0'.repeat(24), when)).rejects.toBeInstanceOf(NotFound);
+    // Every finisher of a run (and the run sweeper) may set it again: no version bump, never backwards.
+    await repo.setLastRebalanceDate(m.modelId, when);
+    await repo.setLastRebalanceDate(m.modelId, new Date('2026-11-01T00:00:00.000Z'));
+    expect(await repo.get(m.modelId)).toMatchObject({ lastRebalanceDate: when, version: 2 });
+    // A run must still finish when one of its models was deleted meanwhile.
+    await expect(repo.setLastRebalanceDate('0'.repeat(24), when)).resolves.toBeUndefined();
   });
 
   it('when connectMongo is given a URL, then it pings, and close() can be called twice', async () => {

@@ -1,3 +1,5 @@
+import { redisRefusal } from '../../queue/redis-refusal.js';
+
 /** Result of one dependency check, as `/health/health` reports it. */
 export interface CheckResult {
   status: 'up' | 'down';
@@ -56,11 +58,25 @@ export function mongoPing(db: { command(cmd: Record<string, unknown>): Promise<u
   return () => db.command({ ping: 1 });
 }
 
-/** Redis `PING` on an ioredis client (BullMQ's own connection will do). */
-export function redisPing(client: { ping(): Promise<string> }): Check {
+/** What {@link redisWritable} needs of an ioredis client. */
+export interface RedisProbeClient {
+  set(key: string, value: string, px: 'PX', ms: number): Promise<unknown>;
+}
+
+/**
+ * Redis answers and accepts a write: a Redis at `maxmemory` under `noeviction`, or a
+ * read-only replica, still answers `PING` but refuses every submit, so readiness writes one
+ * short-lived key (`probeKey`) and reports the refusal by its cause.
+ */
+export function redisWritable(client: RedisProbeClient, probeKey: string): Check {
+  // One round trip: the SET's reply proves Redis answers, and its refusal says why it does not accept writes.
   return async () => {
-    const reply = await client.ping();
-    if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
+    try {
+      await client.set(probeKey, String(Date.now()), 'PX', 10_000);
+    } catch (error) {
+      const refusal = redisRefusal(error);
+      throw refusal ? new Error(refusal, { cause: error }) : error;
+    }
   };
 }
 

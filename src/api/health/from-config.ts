@@ -1,13 +1,13 @@
 import type { Config } from '../../config/config.js';
 import type { QueueCountsSource } from '../../observability/api-metrics.js';
-import { httpReachable, mongoPing, redisPing } from './checks.js';
+import { httpReachable, mongoPing, redisWritable, type RedisProbeClient } from './checks.js';
 import { createFleetReader, type FleetReader } from './fleet.js';
 import type { HealthDeps } from './health-router.js';
 
 /** The live handles a composition root already holds. */
 export interface HealthHandles {
   db: { command(cmd: Record<string, unknown>): Promise<unknown> };
-  redis: { ping(): Promise<string> };
+  redis: RedisProbeClient;
   queue?: QueueCountsSource;
   solverPool?: () => unknown;
 }
@@ -44,7 +44,7 @@ export async function healthDepsFromConfig(config: Config, handles: HealthHandle
       : undefined;
   return {
     mongodb: mongoPing(handles.db),
-    redis: redisPing(handles.redis),
+    redis: redisWritable(handles.redis, `${config.QUEUE_PREFIX}:ogs:ready-probe`),
     queue: handles.queue,
     solverPool: handles.solverPool,
     upstream,

@@ -114,7 +114,7 @@ export function createHealthRouter(deps: HealthDeps): Router {
       res.json({ status: 'ready', dependencies: results });
       return;
     }
-    res.status(503).json({ status: 'not ready', detail: `not ready: ${down.join(', ')} unreachable`, dependencies: results });
+    res.status(503).json({ status: 'not ready', detail: `not ready: ${down.map((name) => `${name} (${results[name]!.error})`).join(', ')}`, dependencies: results });
   });
   router.get(HEALTH_PATHS.health, async (_req: Request, res: Response) => {
     const { code, body } = await healthReport(deps);

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { AppError, type ErrorCode } from '../../errors/index.js';
 import { RuleViolation } from '../../core/model/rule-violation.js';
 import { BOUNDED_QUERY_MS, isQueryTimeout } from '../../store/bounded-query.js';
+import { REDIS_REFUSAL_RETRY_AFTER_SECONDS, redisRefusal } from '../../queue/redis-refusal.js';
 
 /** The body of every error answer: v1-compatible `detail`, plus a stable `code` and the `field` when known. */
 export interface ErrorBody {
@@ -37,8 +38,8 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; detail: stri
   'request.size.invalid': { status: 400, code: 'INVALID_INPUT', detail: 'body: size does not match Content-Length' },
 };
 
-/** Maps any thrown value to a status and body. Internals never reach the body in production. */
-export function errorResponse(error: unknown, production: boolean): { status: number; body: ErrorBody } {
+/** Maps any thrown value to a status and body (and a `Retry-After` in seconds when retrying later will help). Internals never reach the body in production. */
+export function errorResponse(error: unknown, production: boolean): { status: number; body: ErrorBody; retryAfterSeconds?: number } {
   if (error instanceof AppError) {
     const status = error instanceof RuleViolation ? 422 : STATUS[error.code];
     const field = 'field' in error && typeof error.field === 'string' ? error.field : undefined;
@@ -51,6 +52,8 @@ export function errorResponse(error: unknown, production: boolean): { status: nu
     const detail = `the database did not finish this read within ${BOUNDED_QUERY_MS} ms; narrow it (e.g. by run_id) or page with "after"`;
     return { status: 503, body: { detail, code: 'QUERY_TIMEOUT' } };
   }
+  const refusal = redisRefusal(error);
+  if (refusal) return { status: 503, body: { detail: `${refusal}; retry later`, code: 'REDIS_REFUSED' }, retryAfterSeconds: REDIS_REFUSAL_RETRY_AFTER_SECONDS };
   const named = clientFault(error);
   if (named) return { status: 400, body: { detail: named, code: 'INVALID_INPUT' } };
   const status = (error as { status?: unknown } | null)?.status;
@@ -81,8 +84,9 @@ export function errorHandler(production: boolean): ErrorRequestHandler {
       next(error);
       return;
     }
-    const { status, body } = errorResponse(error, production);
+    const { status, body, retryAfterSeconds } = errorResponse(error, production);
     if (status >= 500) res.locals.log?.error({ err: error }, 'unhandled error');
+    if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
     res.status(status).json(body);
   };
 }

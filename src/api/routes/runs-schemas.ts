@@ -152,6 +152,7 @@ export const orderOutput = z
     quantity: z.number().int(),
     price: z.string(),
     trade_date: z.string(),
+    after_cancel: z.boolean().meta({ description: 'The chunk that wrote this order finished after its run was cancelled (it was in flight); such orders are never sent.' }),
   })
   .meta({ id: 'Order' });
 

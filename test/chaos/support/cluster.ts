@@ -53,6 +53,9 @@ export function launch(name: string, command: string, args: string[], env: NodeJ
  * keys and connections there.
  */
 export class Cluster {
+  /** The machine's shared Redis unless a test brings its own (to flush it or fill it up). */
+  constructor(readonly redisUrl: string = REDIS_URL) {}
+
   readonly dbName = `chaos_${randomBytes(4).toString('hex')}`;
   readonly queuePrefix = `chaos-${randomBytes(4).toString('hex')}`;
   readonly workers: Child[] = [];
@@ -89,7 +92,7 @@ export class Cluster {
       LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
       MONGODB_URL: this.mongoUrl,
       DATABASE_NAME: this.dbName,
-      REDIS_URL,
+      REDIS_URL: this.redisUrl,
       QUEUE_PREFIX: this.queuePrefix,
       MARKET_DATA_SOURCE: 'snapshot',
       ...extra,
@@ -174,14 +177,14 @@ export class Cluster {
    */
   async killOurRedisConnections(): Promise<number> {
     const pids = new Set([this.api?.pid, ...this.liveWorkers().map((w) => w.pid)].filter(Boolean).map(String));
-    const redisPort = new URL(REDIS_URL).port || '6379';
+    const redisPort = new URL(this.redisUrl).port || '6379';
     const out = execFileSync('ss', ['-Htnp', 'state', 'established', `( dport = :${redisPort} )`], { encoding: 'utf8' });
     const addrs = out.split('\n').flatMap((line) => {
       const pid = /pid=(\d+)/.exec(line)?.[1];
       const local = line.trim().split(/\s+/)[2];
       return pid && local && pids.has(pid) ? [local] : [];
     });
-    const admin = new Redis(REDIS_URL, { connectionName: `${this.queuePrefix}-chaos-admin` });
+    const admin = new Redis(this.redisUrl, { connectionName: `${this.queuePrefix}-chaos-admin` });
     let killed = 0;
     for (const addr of addrs) killed += Number(await admin.client('KILL', 'ADDR', addr).then(() => 1).catch(() => 0));
     await admin.quit();
@@ -193,7 +196,7 @@ export class Cluster {
       child.proc.kill('SIGKILL');
       await child.exited;
     }
-    const redis = new Redis(REDIS_URL);
+    const redis = new Redis(this.redisUrl);
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.queuePrefix}:*`, 'COUNT', 1000);

@@ -101,6 +101,34 @@ describe('idempotent submits and deliveries, cancel, and upstream outages', () =
     expect(await p.t.db.collection(RESULTS_COLLECTION).countDocuments({ run_id: submitted.body.run_id })).toBe(0);
   }, 60_000);
 
+  it('when a run is cancelled while a chunk is in flight, then that chunk keeps its orders and each says after_cancel', async () => {
+    await p.worker!.worker.pause();
+    // A few portfolios: marking is one update over the run's orders, a scan on FerretDB.
+    const submitted = await request(p.app).post('/api/v1/runs').send({ portfolio_ids: book.portfolioIds.slice(0, 4) });
+    const runId = submitted.body.run_id as string;
+    const queue = createRebalanceQueue({ connection: { url: redisUrl }, prefix: p.prefix });
+    const data: ChunkJobData = (await queue.getJob(chunkJobId(runId, 0)))!.data;
+    await queue.close();
+    const snapshot = new SnapshotMarketData(new HoldingsRepository(p.t.db), new PricesRepository(p.t.db));
+    // The cancel arrives while the chunk loads its market data: the chunk is in flight.
+    const cancelling: MarketDataSource = {
+      name: 'snapshot',
+      loadPortfolios: async (ids) => {
+        expect((await request(p.app).post(`/api/v1/runs/${runId}/cancel`)).body.status).toBe('cancelled');
+        return snapshot.loadPortfolios(ids);
+      },
+      loadPrices: (ids) => snapshot.loadPrices(ids),
+    };
+    await processChunk(deps(cancelling), { id: 'inflight', data, attemptsMade: 0, opts: { attempts: 3 } });
+    p.worker!.worker.resume();
+    const orders = await p.t.db.collection(ORDERS_COLLECTION).find({ run_id: runId }).toArray();
+    expect(orders.length).toBeGreaterThan(0);
+    expect(orders.every((o) => o.after_cancel === true)).toBe(true);
+    const page = await request(p.app).get(`/api/v1/runs/${runId}/orders?limit=5`);
+    expect(page.body.items[0]).toMatchObject({ run_id: runId, after_cancel: true });
+    expect((await waitFinal(p.app, runId)).status).toBe('cancelled');
+  }, 60_000);
+
   it('when market data is unavailable, then the chunk is retried, and on its last attempt every portfolio is recorded as failed with the reason', async () => {
     await p.worker!.worker.pause();
     const submitted = await request(p.app).post('/api/v1/runs').send({ model_ids: [book.modelIds[0]] });
