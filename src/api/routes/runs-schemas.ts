@@ -133,6 +133,7 @@ export const resultOutput = z
     model_name: z.string().nullable().meta({ description: 'The model as the run saw it; null when unknown.' }),
     status: resultStatus,
     reason: z.string().nullable(),
+    code: z.string().nullable().meta({ description: 'Machine-readable cause of a failed result, e.g. NO_MARKET_DATA, MISSING_PRICE; null otherwise.' }),
     market_value: z.string().nullable(),
     cash_before: z.string().nullable(),
     cash_after: z.string().nullable(),
