@@ -7,7 +7,7 @@ import type { Limit } from 'p-limit';
  * thousands of times). Failures are not cached. `limit` (`p-limit`) bounds the requests in
  * flight across loaders.
  */
-export class CachedLoader<V extends {} | null> {
+export class CachedLoader<V> {
   private readonly inFlight = new Map<string, Promise<V>>();
 
   constructor(
@@ -33,7 +33,7 @@ export class CachedLoader<V extends {} | null> {
 }
 
 /** Loads every key and collects the values; rejects with the first failure. */
-export async function loadAll<V extends {} | null>(keys: readonly string[], loader: CachedLoader<V>): Promise<Map<string, V>> {
+export async function loadAll<V>(keys: readonly string[], loader: CachedLoader<V>): Promise<Map<string, V>> {
   const unique = [...new Set(keys)];
   const values = await Promise.all(unique.map((key) => loader.get(key)));
   return new Map(unique.map((key, i) => [key, values[i] as V]));
