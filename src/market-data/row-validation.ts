@@ -42,7 +42,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function readId(value: unknown, field: string, errors: ErrorList): string | null {
-  if (typeof value === 'string' && OBJECT_ID.test(value)) return value;
+  if (typeof value === 'string' && OBJECT_ID.test(value)) return value.toLowerCase();
   errors.add(field, `must be a 24-character hex id, got ${describeValue(value)}`);
   return null;
 }

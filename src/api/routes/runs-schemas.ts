@@ -1,9 +1,11 @@
+import { HEX_ID, canonicalId } from '../../core/ids/canonical-id.js';
 import { MAX_OPTION_MONEY_PLACES, optionAmountFits } from '../../core/optimizer/problem.js';
 import { z } from 'zod';
 
-const hexId = (example: string) => z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id').meta({ example });
-const portfolioId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"');
-const securityId = z.string().regex(/^[A-Za-z0-9]{24}$/, 'must be 24 letters or digits');
+const hexId = (example: string) =>
+  z.string().regex(HEX_ID, 'must be a 24-character hex id').transform(canonicalId).meta({ example });
+const portfolioId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"').transform(canonicalId);
+const securityId = z.string().regex(/^[A-Za-z0-9]{24}$/, 'must be 24 letters or digits').transform(canonicalId);
 /** The solver's range, checked here so a run that could only fail every portfolio is a 400 instead. */
 const amount = z
   .union([z.number().nonnegative().finite(), z.string()])
