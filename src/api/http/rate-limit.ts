@@ -26,6 +26,12 @@ function settings(options: RateLimitOptions) {
   return merged;
 }
 
+/** The window the settings give: `burst` requests per `ceil(burst / ratePerSecond)` whole seconds. */
+export function limitWindow(options: RateLimitOptions = {}): { burst: number; windowSeconds: number } {
+  const { ratePerSecond, burst } = settings(options);
+  return { burst, windowSeconds: Math.max(1, Math.ceil(burst / ratePerSecond)) };
+}
+
 /** The 429 every limiter answers: JSON body, `Retry-After` in whole seconds. */
 export function tooManyRequests(res: Response, limited: RateLimiterRes, what: string): void {
   const retryAfter = Math.max(1, Math.ceil(limited.msBeforeNext / 1000));
@@ -41,8 +47,8 @@ export function tooManyRequests(res: Response, limited: RateLimiterRes, what: st
  * in `k8s/`); see `TRUST_PROXY` in docs/OPERATIONS.md. Over the limit: 429 with `Retry-After`.
  */
 export function rateLimit(options: RateLimitOptions = {}): RequestHandler {
-  const { ratePerSecond, burst, pathPrefix } = settings(options);
-  const windowSeconds = Math.max(1, Math.ceil(burst / ratePerSecond));
+  const { burst, windowSeconds } = limitWindow(options);
+  const { pathPrefix } = settings(options);
   const limiter = counterLimiter(options, 'api', burst, windowSeconds);
   const prefix = pathPrefix.toLowerCase();
   const what = `requests (limit ${burst} per ${windowSeconds} s)`;

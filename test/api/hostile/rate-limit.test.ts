@@ -8,7 +8,7 @@ import { createApp } from '../../../src/api/app.js';
 import { createDashboardRouter } from '../../../src/api/dashboard/dashboard-router.js';
 import { KeyRing } from '../../../src/api/http/api-keys.js';
 import type { RateLimitOptions } from '../../../src/api/http/rate-limit.js';
-import { rateLimit } from '../../../src/api/http/rate-limit.js';
+import { limitWindow, rateLimit } from '../../../src/api/http/rate-limit.js';
 import type { LimiterStore } from '../../../src/api/http/rate-limiters.js';
 import { SIGN_IN_LIMIT } from '../../../src/api/http/sign-in.js';
 import { defineRoute } from '../../../src/api/routes/route.js';
@@ -47,19 +47,19 @@ afterAll(async () => {
 
 describe('per-client rate limit on /api/', () => {
   it('when a client spends its burst, then the next request is 429 JSON with Retry-After and a detail', async () => {
-    const app = appWith({ ratePerSecond: 2, burst: 3 });
+    const app = appWith({ ratePerSecond: 0.1, burst: 3 });
     for (let i = 0; i < 3; i += 1) expect((await request(app).get('/api/v1/ping/1')).status).toBe(200);
     const limited = await request(app).get('/api/v1/ping/1');
     expect(limited.status).toBe(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(2);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(20);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(30);
     expect(limited.headers['content-type']).toMatch(/application\/json/);
     expect(limited.body).toMatchObject({ code: 'RATE_LIMITED', detail: expect.stringContaining('too many requests') });
     expect(limited.headers['x-correlation-id']).toBeDefined();
   });
 
   it('when the path is written in another case (/API/V1/...), then it is routed and limited like /api/v1/...', async () => {
-    const app = appWith({ ratePerSecond: 1, burst: 2 });
+    const app = appWith({ ratePerSecond: 0.1, burst: 2 });
     expect((await request(app).get('/API/v1/ping/1')).status).toBe(200);
     expect((await request(app).get('/Api/V1/ping/1')).status).toBe(200);
     expect((await request(app).get('/API/V1/PING/1')).status).toBe(429);
@@ -83,14 +83,14 @@ describe('per-client rate limit on /api/', () => {
   });
 
   it('when clients come through the proxy with different X-Forwarded-For, then each has its own budget', async () => {
-    const app = appWith({ ratePerSecond: 1, burst: 1 }, { TRUST_PROXY: 'true' });
+    const app = appWith({ ratePerSecond: 0.1, burst: 1 }, { TRUST_PROXY: 'true' });
     expect((await request(app).get('/api/v1/ping/1').set('X-Forwarded-For', '10.0.0.1')).status).toBe(200);
     expect((await request(app).get('/api/v1/ping/1').set('X-Forwarded-For', '10.0.0.1')).status).toBe(429);
     expect((await request(app).get('/api/v1/ping/1').set('X-Forwarded-For', '10.0.0.2')).status).toBe(200);
   });
 
   it('when trust proxy is off, then rotating X-Forwarded-For cannot buy a fresh budget', async () => {
-    const app = appWith({ ratePerSecond: 1, burst: 1 }, { TRUST_PROXY: 'false' });
+    const app = appWith({ ratePerSecond: 0.1, burst: 1 }, { TRUST_PROXY: 'false' });
     expect((await request(app).get('/api/v1/ping/1').set('X-Forwarded-For', '10.0.0.1')).status).toBe(200);
     for (let i = 2; i < 12; i += 1) {
       expect((await request(app).get('/api/v1/ping/1').set('X-Forwarded-For', `10.0.0.${i}`)).status).toBe(429);
@@ -98,14 +98,20 @@ describe('per-client rate limit on /api/', () => {
   });
 
   it('when a client is limited, then health probes and non-/api/ paths still answer', async () => {
-    const app = appWith({ ratePerSecond: 1, burst: 1 });
+    const app = appWith({ ratePerSecond: 0.1, burst: 1 });
     await request(app).get('/api/v1/ping/1');
     expect((await request(app).get('/api/v1/ping/1')).status).toBe(429);
     expect((await request(app).get('/health/live')).status).not.toBe(429);
   });
 
-  it('when nothing but the defaults are used, then 100 pass at once and the 101st is limited', async () => {
-    const app = appWith({});
+  it('when nothing but the defaults are used, then the window is 100 requests per 2 s', () => {
+    expect(limitWindow()).toEqual({ burst: 100, windowSeconds: 2 });
+    expect(limitWindow({ ratePerSecond: 0.2, burst: 1 })).toEqual({ burst: 1, windowSeconds: 5 });
+  });
+
+  it('when 100 requests fit the window, then the 101st is limited', async () => {
+    // A slow rate gives a 2,000 s window, so a loaded machine cannot roll it over mid-test.
+    const app = appWith({ ratePerSecond: 0.05 });
     const statuses: number[] = [];
     for (let i = 0; i < 101; i += 1) statuses.push((await request(app).get('/api/v1/ping/1')).status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(100);
@@ -131,8 +137,8 @@ describe('per-client rate limit on /api/', () => {
 
   it('when two API replicas share Redis, then a client that spent its budget on one is limited on the other', async () => {
     const keyPrefix = uniqueQueuePrefix('rl-shared');
-    const one = appWith({ ratePerSecond: 1, burst: 3, redis, keyPrefix });
-    const two = appWith({ ratePerSecond: 1, burst: 3, redis, keyPrefix });
+    const one = appWith({ ratePerSecond: 0.1, burst: 3, redis, keyPrefix });
+    const two = appWith({ ratePerSecond: 0.1, burst: 3, redis, keyPrefix });
     const statuses = [];
     for (const app of [one, two, one, two]) statuses.push((await request(app).get('/api/v1/ping/1')).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -143,7 +149,7 @@ describe('per-client rate limit on /api/', () => {
   it('when Redis is not connected, then each process still limits on its own (no request waits for Redis)', async () => {
     const offline = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: null });
     try {
-      const app = appWith({ ratePerSecond: 1, burst: 2, redis: offline, keyPrefix: uniqueQueuePrefix('rl-offline') });
+      const app = appWith({ ratePerSecond: 0.1, burst: 2, redis: offline, keyPrefix: uniqueQueuePrefix('rl-offline') });
       const statuses = [];
       for (let i = 0; i < 3; i += 1) statuses.push((await request(app).get('/api/v1/ping/1')).status);
       expect(statuses).toEqual([200, 200, 429]);
