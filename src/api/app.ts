@@ -38,8 +38,9 @@ export interface AppDeps {
    */
   routers?: Router[];
   /**
-   * Per-client-IP token bucket on `/api/` routes (a second line behind the Ingress); `false` turns it off.
-   * @defaultValue 50 req/s, burst 100 per IP (`RATE_LIMIT_DEFAULTS`)
+   * Per-client-IP request budget on `/api/` routes (a second line behind the Ingress), in Redis when
+   * `redis` is given so replicas share it; `false` turns it off.
+   * @defaultValue 100 per 2 s per IP, counted in this process (`RATE_LIMIT_DEFAULTS`)
    */
   rateLimit?: RateLimitOptions | false;
 }

@@ -53,7 +53,7 @@ export async function start(overrides: StartOverrides = {}): Promise<RunningApi>
     const ops = await createOperations(config, { db: mongo.db, redis, logger, queue: services.pipeline.queue });
     closers.push(() => ops.close());
     const app = createApp({ services, logger, config, corsOrigins: config.CORS_ORIGINS,
-      rateLimit: rateLimitFrom(config),
+      rateLimit: rateLimitFrom(config, redis),
       middleware: ops.middleware, routers: ops.routers });
     const server = await listen(app, config.PORT);
     const port = (server.address() as AddressInfo).port;
@@ -88,8 +88,8 @@ export async function stop(): Promise<void> {
 
 if (isMainModule(import.meta.url)) runAsMain('API', () => start(), stop);
 
-/** The in-process rate limit from config; 0 per second turns it off. */
-function rateLimitFrom(config: Config): RateLimitOptions | false {
+/** The API rate limit from config, counted in Redis across replicas; 0 per second turns it off. */
+function rateLimitFrom(config: Config, redis: Redis): RateLimitOptions | false {
   if (config.API_RATE_LIMIT_PER_SECOND === 0) return false;
-  return { ratePerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST };
+  return { ratePerSecond: config.API_RATE_LIMIT_PER_SECOND, burst: config.API_RATE_LIMIT_BURST, redis, keyPrefix: config.QUEUE_PREFIX };
 }

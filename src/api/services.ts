@@ -7,7 +7,7 @@ import { ModelsRepository } from '../store/models-repository.js';
 import { HoldingsRepository } from '../store/holdings-repository.js';
 import { PricesRepository } from '../store/prices-repository.js';
 import { buildRunServices, type RunServices } from '../runs/build-run-services.js';
-import { ModelCatalog, modelChangeSignal } from '../runs/model-catalog.js';
+import { ModelCatalog } from '../runs/model-catalog.js';
 
 /** A named dependency check: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = () => Promise<void>;
@@ -39,14 +39,14 @@ export interface ServiceContext {
 }
 
 export function buildServices(ctx: ServiceContext): ApiServices {
-  // The run mirror, Idempotency-Keys and the model catalog get a connection of their own: on the
+  // The run mirror and Idempotency-Keys get a connection of their own: on the
   // shared one BullMQ defines its Lua scripts, and ioredis copies every one of them into each
   // pipeline (measured: 7 % of the API's CPU under load), and auto-pipelining batches the small
   // commands of concurrent requests into one write. A request never waits on it for more than 5 s.
   const fast = ctx.redis.duplicate({ enableAutoPipelining: true, commandTimeout: 5_000 });
   ctx.onClose(async () => void (await fast.quit().catch(() => fast.disconnect())));
-  const models = new ModelsRepository(ctx.db, modelChangeSignal(fast, ctx.config.QUEUE_PREFIX));
-  const catalog = new ModelCatalog(models, fast, ctx.config.QUEUE_PREFIX, ctx.logger);
+  const models = new ModelsRepository(ctx.db);
+  const catalog = new ModelCatalog(models);
   return {
     models,
     holdings: new HoldingsRepository(ctx.db),

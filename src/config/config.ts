@@ -93,7 +93,7 @@ export const envSchema = z.object({
     .regex(/^(\d{1,2}|true|false)$/, 'expected a hop count (0-99), true or false')
     .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)))
     .default(1),
-  /** Per-client-IP sustained request rate on /api/ (in-process, behind the Ingress's own limit); 0 turns it off. @defaultValue 50 */
+  /** Per-client-IP sustained request rate on /api/, counted in Redis across API replicas (behind the Ingress's own limit); 0 turns it off. @defaultValue 50 */
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(100_000).default(50),
   /** Requests a quiet client may send at once before the rate limit applies. @defaultValue 100 */
   API_RATE_LIMIT_BURST: positiveInt.max(1_000_000).default(100),

@@ -1,5 +1,5 @@
 export { AppError, type ErrorCode } from './app-error.js';
-export { InvalidInput } from './invalid-input.js';
+export { InvalidInput, type InputProblem } from './invalid-input.js';
 export { NotFound } from './not-found.js';
 export { VersionConflict } from './version-conflict.js';
 export { Conflict } from './conflict.js';

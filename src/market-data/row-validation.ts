@@ -42,7 +42,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function readId(value: unknown, field: string, errors: ErrorList): string | null {
-  if (typeof value === 'string' && OBJECT_ID.test(value)) return value;
+  if (typeof value === 'string' && OBJECT_ID.test(value)) return value.toLowerCase();
   errors.add(field, `must be a 24-character hex id, got ${describeValue(value)}`);
   return null;
 }
@@ -75,7 +75,18 @@ function readHoldings(value: unknown, path: string, errors: ErrorList): Portfoli
   return holdings;
 }
 
+/**
+ * Rows one upload request may carry (the CLI sends 2,000 CSV lines per request). Checked before
+ * any row is looked at: a body of a million `{}` fits in the byte limit, and validating each
+ * row held the event loop for seconds before the 400.
+ */
+export const MAX_UPLOAD_ROWS = 50_000;
+
 function requireArray(body: unknown, errors: ErrorList): unknown[] {
+  if (Array.isArray(body) && body.length > MAX_UPLOAD_ROWS) {
+    errors.add('rows', `${body.length} rows; at most ${MAX_UPLOAD_ROWS} per request (split the upload, e.g. ogs import --batch)`);
+    return [];
+  }
   if (Array.isArray(body)) return body;
   errors.add('rows', `the body must be a JSON array of rows, got ${describeValue(body)}`);
   return [];

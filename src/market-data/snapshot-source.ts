@@ -16,13 +16,9 @@ export class SnapshotMarketData implements MarketDataSource {
     private readonly prices: Pick<PricesRepository, 'findMany'>,
   ) {}
 
+  /** Only the portfolios that were uploaded: one never uploaded has no market data, which is not the same as cash 0. */
   async loadPortfolios(portfolioIds: readonly string[]): Promise<Map<string, PortfolioSnapshot>> {
-    const found = await unavailableOnDbError(() => this.holdings.findMany(portfolioIds));
-    const result = new Map<string, PortfolioSnapshot>();
-    for (const id of portfolioIds) {
-      result.set(id, found.get(id) ?? { portfolioId: id, cash: '0', holdings: [] });
-    }
-    return result;
+    return unavailableOnDbError(() => this.holdings.findMany(portfolioIds));
   }
 
   async loadPrices(securityIds: readonly string[]): Promise<Map<string, string>> {

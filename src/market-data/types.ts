@@ -17,8 +17,9 @@ export interface PortfolioSnapshot {
 export interface MarketDataSource {
   readonly name: 'snapshot' | 'globeco';
   /**
-   * Holdings and cash for each portfolio. A portfolio with no record is empty
-   * (cash "0", no holdings), not an error.
+   * Holdings and cash for each portfolio the source knows. A portfolio missing from the map has
+   * no market data and is reported failed (`NO_MARKET_DATA`); the `globeco` source includes a
+   * portfolio the accounting service has no record of as empty (cash "0"), as its contract says.
    */
   loadPortfolios(portfolioIds: readonly string[]): Promise<Map<string, PortfolioSnapshot>>;
   /** Price per security as a decimal string > 0. Securities without a price are absent. */

@@ -1,76 +1,65 @@
-import type { Redis } from 'ioredis';
-import type { Logger } from '../observability/logger.js';
+import { LRUCache } from 'lru-cache';
+import type { InvestmentModel } from '../core/model/types.js';
 import type { ModelsRepository } from '../store/models-repository.js';
 import { indexModels, type IndexedModels, type ModelIndexSource } from './resolve-selection.js';
 
-/**
- * After this long a cached catalog is checked in the background against the models' versions
- * (covers model writes made by another process without the change signal).
- */
-const REFRESH_AFTER_MS = 5_000;
-
-function generationKey(prefix: string): string {
-  return `${prefix}:ogs:models-generation`;
-}
-
-/** What a model writer calls after each write, so every API process re-reads the models. */
-export function modelChangeSignal(redis: Redis, prefix: string): () => Promise<void> {
-  return async () => void (await redis.incr(generationKey(prefix)));
+/** Options of {@link ModelCatalog}. */
+export interface ModelCatalogOptions {
+  /**
+   * Portfolio subscriptions (plus one per model) the per-model cache holds at most; past it the
+   * least recently used models are dropped and read again when a submit needs them.
+   * @defaultValue 2000000
+   */
+  maxSubscriptions?: number;
 }
 
 /**
- * The models as run submissions resolve them, cached in this process. Resolving a selection
- * needs every model's portfolio list; reading them from MongoDB on each submit queued behind the
- * workers' writes on FerretDB (hundreds of milliseconds under load). The cache is exact for
- * writes made through the API: each one increments a generation counter in Redis after it is
- * stored, and a submit compares that counter (one GET) before using the cache, so a model change
- * is seen by the next submit on any API process. A write made through `ModelsRepository` without
- * the signal (another process) bumps the model's version, which is checked every
- * {@link REFRESH_AFTER_MS}; an edit straight into the database that leaves the version alone is
- * not seen until the next change through the API.
+ * The models as run submissions resolve them. Every submit first reads each model's version
+ * from the store (one projected query, no portfolio lists), so a model written by any API
+ * process — or straight into the database through `ModelsRepository` — is seen by the next
+ * submit on every process, with no change signal that could fail after the write. Only models
+ * whose version differs from the cached copy are read again (one model after one edit, not
+ * all); the index over all models is rebuilt in memory only when some version changed.
+ *
+ * Memory: the per-model cache is an `lru-cache` sized by subscriptions; the index of the last
+ * resolve is held besides it.
  */
 export class ModelCatalog implements ModelIndexSource {
-  private cached?: { generation: string; loadedAt: number; index: IndexedModels };
-  private refreshing?: Promise<unknown>;
+  private readonly cache: LRUCache<string, InvestmentModel>;
+  private current?: { signature: string; index: IndexedModels };
 
   constructor(
-    private readonly models: Pick<ModelsRepository, 'list' | 'versions'>,
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly logger: Logger,
-  ) {}
+    private readonly models: Pick<ModelsRepository, 'versions' | 'findByIds'>,
+    options: ModelCatalogOptions = {},
+  ) {
+    this.cache = new LRUCache({ maxSize: options.maxSubscriptions ?? 2_000_000, sizeCalculation: (m) => m.portfolios.length + 1 });
+  }
 
-  /** Every model, indexed by id and by portfolio. */
+  /** Every model, indexed by id and by portfolio, as stored now. */
   async indexed(): Promise<IndexedModels> {
-    const generation = (await this.redis.get(generationKey(this.prefix))) ?? '0';
-    const cached = this.cached;
-    if (!cached || cached.generation !== generation) return this.load(generation);
-    if (Date.now() - cached.loadedAt > REFRESH_AFTER_MS && !this.refreshing) {
-      this.refreshing = this.refresh(generation, cached)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'model catalog refresh failed; serving the cached models'))
-        .finally(() => (this.refreshing = undefined));
-    }
-    return cached.index;
-  }
-
-  /**
-   * Re-reads only the models' versions, and everything only when one differs: rebuilding the
-   * index decodes every portfolio list on the API's event loop, which is wasted work when nothing
-   * changed.
-   */
-  private async refresh(generation: string, cached: { index: IndexedModels; loadedAt: number }): Promise<void> {
     const versions = await this.models.versions();
-    const same = versions.size === cached.index.models.length && cached.index.models.every((m) => versions.get(m.modelId) === m.version);
-    if (same) cached.loadedAt = Date.now();
-    else await this.load(generation);
+    const signature = [...versions].map(([id, version]) => `${id}:${version}`).sort().join(',');
+    const current = this.current;
+    if (current && current.signature === signature) return current.index;
+    const fresh = new Map<string, InvestmentModel>();
+    const stale: string[] = [];
+    for (const [id, version] of versions) {
+      const cached = this.cache.get(id);
+      if (cached && cached.version === version) fresh.set(id, cached);
+      else stale.push(id);
+    }
+    for (const model of await this.models.findByIds(stale)) {
+      this.cache.set(model.modelId, model);
+      fresh.set(model.modelId, model);
+    }
+    // A model deleted between the two reads is simply absent; one written meanwhile is newer than its listed version, which is fine.
+    const index = indexModels([...fresh.values()]);
+    this.current = { signature, index };
+    return index;
   }
 
-  private async load(generation: string): Promise<IndexedModels> {
-    const index = indexModels(await this.models.list());
-    // A newer generation may have been cached meanwhile; an older read must not replace it.
-    if (!this.cached || Number(this.cached.generation) <= Number(generation)) {
-      this.cached = { generation, loadedAt: Date.now(), index };
-    }
-    return index;
+  /** Models held in the per-model cache (for tests and diagnostics). */
+  get cachedModels(): number {
+    return this.cache.size;
   }
 }

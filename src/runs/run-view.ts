@@ -43,6 +43,7 @@ export function toResultJson(doc: ResultDocument, modelName: string | null = nul
     model_name: modelName,
     status: doc.status,
     reason: doc.reason,
+    code: doc.error_code ?? null,
     market_value: doc.market_value,
     cash_before: doc.cash_before,
     cash_after: doc.cash_after,

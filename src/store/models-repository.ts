@@ -121,14 +121,7 @@ export class ModelsRepository {
   private readonly models: Collection<ModelDocument>;
   private readonly claims: ModelWriteClaims;
 
-  /**
-   * @param onChange - called after every write of a model's name, positions or portfolios (the
-   * API passes the model catalog's change signal, so every API process re-reads the models).
-   */
-  constructor(
-    db: Db,
-    private readonly onChange: () => Promise<void> = async () => undefined,
-  ) {
+  constructor(db: Db) {
     this.models = db.collection<ModelDocument>(MODELS_COLLECTION);
     this.claims = new ModelWriteClaims(db);
   }
@@ -144,7 +137,6 @@ export class ModelsRepository {
       updated_at: now,
     };
     await this.models.insertOne(doc);
-    await this.onChange();
     return toModel(doc);
   }
 
@@ -180,7 +172,6 @@ export class ModelsRepository {
     if (input.lastRebalanceDate !== undefined) set.last_rebalance_date = input.lastRebalanceDate;
     const written = await this.writeAt(_id, expectedVersion, set);
     if (!written) throw await this.missOrStale(_id, expectedVersion);
-    await this.onChange();
     return toModel(written);
   }
 
@@ -191,7 +182,6 @@ export class ModelsRepository {
       return deletedCount === 1;
     });
     if (!deleted) throw await this.missOrStale(_id, expectedVersion);
-    await this.onChange();
   }
 
   addPosition(modelId: string, position: PositionInput): Promise<InvestmentModel> {
@@ -256,7 +246,6 @@ export class ModelsRepository {
       const edit = change(toModel(current));
       const written = await this.writeAt(_id, current.version, edit);
       if (written) {
-        if (edit.positions !== undefined || edit.portfolios !== undefined) await this.onChange();
         return toModel(written);
       }
       // Full-jitter exponential backoff, so writers that lost together do not collide again in lockstep.

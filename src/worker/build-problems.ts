@@ -12,7 +12,7 @@ export interface Solvable {
 /** An item that cannot be solved, and why. */
 export interface Unsolvable {
   item: RunItem;
-  code: 'MISSING_PRICE' | 'MODEL_MISSING';
+  code: 'MISSING_PRICE' | 'MODEL_MISSING' | 'NO_MARKET_DATA';
   reason: string;
 }
 
@@ -26,8 +26,9 @@ export function securitiesOf(models: Iterable<RunModelDocument>, portfolios: Ite
 
 /**
  * One problem per item from the run's model snapshot, the portfolio's holdings and cash, the
- * prices and the run options. A security without a price makes that portfolio unsolvable
- * (recorded as failed with the security named), never silently left out of the problem.
+ * prices and the run options. A portfolio the source has no market data for, or a security
+ * without a price, makes that portfolio unsolvable (recorded as failed with the reason), never
+ * silently solved as empty or left out of the problem.
  *
  * Problems of one model share one positions list, and all share one price table (the optimizer
  * reads only the prices it needs): a batch posted to a solver thread is cloned with each shared
@@ -50,7 +51,12 @@ export function buildProblems(
       unsolvable.push({ item, code: 'MODEL_MISSING', reason: `model ${item.modelId} has no snapshot in this run` });
       continue;
     }
-    const portfolio = portfolios.get(item.portfolioId) ?? { portfolioId: item.portfolioId, cash: '0', holdings: [] };
+    const portfolio = portfolios.get(item.portfolioId);
+    if (!portfolio) {
+      // Never solved as cash 0: that would report an "optimal" portfolio worth nothing.
+      unsolvable.push({ item, code: 'NO_MARKET_DATA', reason: `no market data for portfolio ${item.portfolioId}` });
+      continue;
+    }
     const held = portfolio.holdings.filter((h) => h.quantity > 0);
     const needed = new Set([...model.positions.map((p) => p.security_id), ...held.map((h) => h.securityId)]);
     const missing: string[] = [];

@@ -30,6 +30,30 @@ describe('the runs API edge', () => {
     expect(res.body.detail).toEqual(expect.any(String));
   });
 
+  it.each([
+    [{ cash_reserve: 1e300 }, 'options.cash_reserve'],
+    [{ cash_reserve: 1e-7 }, 'options.cash_reserve'],
+    [{ cash_reserve: '0.0000001' }, 'options.cash_reserve'],
+    [{ min_trade_value: '12345678901234567890' }, 'options.min_trade_value'],
+    [{ min_trade_value: '1234567890123456' }, 'options.min_trade_value'],
+  ])('when the options are %j, which no solve can use, then 400 names %s before any run is made', async (options, field) => {
+    const res = await request(p.app).post('/api/v1/runs').send({ all: true, options });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_INPUT', field });
+    expect(res.body.detail).toContain(field);
+  });
+
+  it('when several fields are wrong, then every problem is listed with its field and the value given', async () => {
+    const res = await request(p.app)
+      .post('/api/v1/runs')
+      .send({ all: true, options: { cash_reserve: 1e300, min_trade_value: '-1', mode: 'sideways' } });
+    expect(res.status).toBe(400);
+    const fields = (res.body.errors as { field: string; message: string }[]).map((e) => e.field).sort();
+    expect(fields).toEqual(['options.cash_reserve', 'options.min_trade_value', 'options.mode']);
+    expect(res.body.detail).toContain('"1e+300"');
+    expect(res.body.detail).toContain('"sideways"');
+  });
+
   it('when an unknown model or an unsubscribed portfolio is named, then 404 / 400', async () => {
     expect((await request(p.app).post('/api/v1/runs').send({ model_ids: [hexId('dead', 1)] })).status).toBe(404);
     const orphan = await request(p.app).post('/api/v1/runs').send({ portfolio_ids: ['lonely-portfolio'] });

@@ -142,9 +142,10 @@ describe.each(VARIANTS)('when traffic is evaluated against the $name NetworkPoli
     expect(allowed(policies, { from: prometheus, to: worker, port: 9464 })).toBe(true);
   });
 
-  it('then the Ingress controller and in-namespace callers reach the api, nobody reaches the worker', () => {
+  it('then only the Ingress controller (and Prometheus) reach the api, so nobody else can write the X-Forwarded-For it trusts; nobody reaches the worker', () => {
     expect(allowed(policies, { from: nginx, to: api, port: 8080 })).toBe(true);
-    expect(allowed(policies, { from: portal, to: api, port: 8080 })).toBe(true);
+    expect(allowed(policies, { from: portal, to: api, port: 8080 })).toBe(false);
+    expect(allowed(policies, { from: worker, to: api, port: 8080 })).toBe(false);
     expect(allowed(policies, { from: nginx, to: worker, port: 9464 })).toBe(false);
     expect(allowed(policies, { from: portal, to: worker, port: 9464 })).toBe(false);
   });

@@ -41,8 +41,9 @@ export async function createOperations(config: Config, handles: OperationsHandle
   const health = createHealthRouter(await healthDepsFromConfig(config, { db: handles.db, redis: handles.redis, queue }));
   const keys = KeyRing.fromConfig(config);
   const trustForwardedPrefix = config.TRUST_PROXY > 0;
-  const board = createQueueBoardRouter({ queues: [queue], keys, trustForwardedPrefix });
-  const dashboard = createDashboardRouter({ keys, trustForwardedPrefix });
+  const limits = { redis: handles.redis, keyPrefix: config.QUEUE_PREFIX };
+  const board = createQueueBoardRouter({ queues: [queue], keys, trustForwardedPrefix, limits });
+  const dashboard = createDashboardRouter({ keys, trustForwardedPrefix, limits });
   return {
     metrics,
     middleware: [metrics.httpMiddleware],

@@ -4,7 +4,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { KeyRing } from '../http/api-keys.js';
-import { browserCaller, externalPrefix, refuse, signInRouter, type SignInOptions } from '../http/sign-in.js';
+import type { LimiterStore } from '../http/rate-limiters.js';
+import { browserCaller, externalPrefix, failedSignInLimiter, refuse, signInRouter, type SignInOptions } from '../http/sign-in.js';
 
 /** Options of {@link createQueueBoardRouter}. */
 export interface QueueBoardOptions {
@@ -17,6 +18,8 @@ export interface QueueBoardOptions {
   basePath?: string;
   /** Honour `X-Forwarded-Prefix` from the Ingress (config `TRUST_PROXY`). @defaultValue true */
   trustForwardedPrefix?: boolean;
+  /** Where failed sign-ins are counted (Redis in the API, so replicas share the count). @defaultValue this process */
+  limits?: LimiterStore;
 }
 
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
@@ -70,6 +73,7 @@ export function createQueueBoardRouter(options: QueueBoardOptions): Router {
     cookieScope: 'area',
     basePath: options.basePath,
     trustForwardedPrefix: options.trustForwardedPrefix,
+    failedSignIns: failedSignInLimiter(options.limits),
   };
   router.use(signInRouter(signIn));
 

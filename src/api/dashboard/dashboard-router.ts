@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import type { KeyRing } from '../http/api-keys.js';
-import { browserCaller, refuse, signInRouter, type SignInOptions } from '../http/sign-in.js';
+import type { LimiterStore } from '../http/rate-limiters.js';
+import { browserCaller, failedSignInLimiter, refuse, signInRouter, type SignInOptions } from '../http/sign-in.js';
 
 /** The run view's session cookie. Its path is the whole app, so the page's API calls carry it (reads only). */
 export const DASHBOARD_COOKIE = 'ogs_session';
@@ -17,6 +18,8 @@ export interface DashboardOptions {
   keys?: KeyRing;
   /** Honour `X-Forwarded-Prefix` for the cookie path and redirects (config `TRUST_PROXY`). @defaultValue true */
   trustForwardedPrefix?: boolean;
+  /** Where failed sign-ins are counted (Redis in the API, so replicas share the count). @defaultValue this process */
+  limits?: LimiterStore;
 }
 
 /**
@@ -56,6 +59,7 @@ export function createDashboardRouter(options: DashboardOptions = {}): Router {
       hint: 'Enter an API key (any scope). The page then reads the API with a session cookie that allows reads only.',
       cookieScope: 'app',
       trustForwardedPrefix: options.trustForwardedPrefix,
+      failedSignIns: failedSignInLimiter(options.limits),
     };
     router.use(signInRouter(signIn));
     router.use(mountPath, (req, res, next) => {

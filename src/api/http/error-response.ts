@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { AppError, type ErrorCode } from '../../errors/index.js';
+import { AppError, InvalidInput, type ErrorCode, type InputProblem } from '../../errors/index.js';
 import { RuleViolation } from '../../core/model/rule-violation.js';
 import { BOUNDED_QUERY_MS, isQueryTimeout } from '../../store/bounded-query.js';
 import { REDIS_REFUSAL_RETRY_AFTER_SECONDS, redisRefusal } from '../../queue/redis-refusal.js';
@@ -9,6 +9,8 @@ export interface ErrorBody {
   detail: string;
   code: string;
   field?: string;
+  /** Every problem of an invalid request, each naming its field (also in `detail`). */
+  errors?: readonly InputProblem[];
 }
 
 /**
@@ -43,7 +45,8 @@ export function errorResponse(error: unknown, production: boolean): { status: nu
   if (error instanceof AppError) {
     const status = error instanceof RuleViolation ? 422 : STATUS[error.code];
     const field = 'field' in error && typeof error.field === 'string' ? error.field : undefined;
-    return { status, body: { detail: error.message, code: error.code, ...(field ? { field } : {}) } };
+    const errors = error instanceof InvalidInput && error.problems ? { errors: error.problems } : {};
+    return { status, body: { detail: error.message, code: error.code, ...(field ? { field } : {}), ...errors } };
   }
   const type = (error as { type?: unknown } | null)?.type;
   const parser = typeof type === 'string' ? PARSER_ERRORS[type] : undefined;

@@ -20,13 +20,29 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** Problems listed in one answer; a body with thousands of bad rows names the first ones and counts the rest. */
+const MAX_PROBLEMS = 20;
+
+/** A short rendering of an offending value for an error message. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Parses with `schema`, or throws one InvalidInput listing every problem, each with its field and value. */
 function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue && issue.path.length > 0 ? formatPath(issue.path) : where;
-  throw new InvalidInput(`${field}: ${issue?.message ?? 'invalid'}`, field);
+  const issues = result.error.issues;
+  const problems = issues.slice(0, MAX_PROBLEMS).map((issue) => ({
+    field: issue.path.length > 0 ? formatPath(issue.path) : where,
+    message: 'input' in issue && issue.code !== 'unrecognized_keys' ? `${issue.message} (got ${shown(issue.input)})` : issue.message,
+  }));
+  const more = issues.length > problems.length ? `; and ${issues.length - problems.length} more` : '';
+  const detail = problems.map((p) => `${p.field}: ${p.message}`).join('; ') + more;
+  throw new InvalidInput(detail, problems[0]?.field ?? where, problems);
 }
 
 class UnsupportedMediaType extends Error {

@@ -1,6 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import { loginPage } from '../admin/login-page.js';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { presentedKey, type Caller, type KeyRing } from './api-keys.js';
+import { clientKey, tooManyRequests } from './rate-limit.js';
+import { counterLimiter, type LimiterStore } from './rate-limiters.js';
 import { issueSession, readCookie, setSessionCookie, verifySession } from './session.js';
 
 /** A browser area (the queue board, the run view) that signs in with a key once and then carries a cookie. */
@@ -18,6 +21,16 @@ export interface SignInOptions {
   basePath?: string;
   /** Honour `X-Forwarded-Prefix` from the Ingress (config `TRUST_PROXY`). @defaultValue true */
   trustForwardedPrefix?: boolean;
+  /** Failed sign-ins per client IP ({@link failedSignInLimiter}); past it the form answers 429. */
+  failedSignIns: RateLimiterAbstract;
+}
+
+/** Failed sign-ins a client IP may make per window, across the queue board and the run view. */
+export const SIGN_IN_LIMIT = { failures: 10, windowSeconds: 900 } as const;
+
+/** The failed-sign-in counter, in Redis when given so every API replica counts the same failures. */
+export function failedSignInLimiter(store: LimiterStore = {}): RateLimiterAbstract {
+  return counterLimiter(store, 'sign-in', SIGN_IN_LIMIT.failures, SIGN_IN_LIMIT.windowSeconds);
 }
 
 /** Base paths are path segments only: anything else in the header is ignored. */
@@ -67,13 +80,22 @@ export function signInRouter(options: SignInOptions): Router {
   router.get(login, (req, res) => {
     res.type('html').send(page(req, false));
   });
-  router.post(login, express.urlencoded({ extended: false, limit: '2kb' }), (req, res) => {
+  router.post(login, express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+    const client = clientKey(req);
+    const spent = await options.failedSignIns.get(client);
+    if (spent && spent.remainingPoints <= 0) {
+      tooManyRequests(res, spent, `failed sign-ins (limit ${SIGN_IN_LIMIT.failures} per ${SIGN_IN_LIMIT.windowSeconds} s)`);
+      return;
+    }
     const key = typeof req.body?.key === 'string' ? req.body.key : '';
     const caller = key ? options.ring.identify(key) : undefined;
     if (!caller) {
+      // A rejection only says the budget is now spent; the next attempt is refused above.
+      await options.failedSignIns.consume(client).catch(() => undefined);
       res.status(401).type('html').send(page(req, true));
       return;
     }
+    await options.failedSignIns.delete(client);
     setSessionCookie(req, res, options.cookie, issueSession(caller.scope, key), cookiePath(req, options));
     res.redirect(303, `${externalPrefix(req, options)}${options.mountPath}/`);
   });

@@ -1,3 +1,4 @@
+import { canonicalId } from '../../core/ids/canonical-id.js';
 import { z } from 'zod';
 import { blocksCsv, blocksOf, ordersCsv } from '../../orders-out/exports.js';
 import { blockAllocations } from '../../store/run-orders-stream.js';
@@ -24,7 +25,7 @@ const blockOutput = z
 const blocksOutput = z.object({ run_id: z.string(), blocks: z.array(blockOutput) }).meta({ id: 'RunBlocks' });
 const blockParams = z.object({
   run_id: runIdParams.shape.run_id,
-  security_id: z.string().regex(/^[A-Za-z0-9]{24}$/, 'must be 24 letters or digits'),
+  security_id: z.string().regex(/^[A-Za-z0-9]{24}$/, 'must be 24 letters or digits').transform(canonicalId),
   side: z.enum(['BUY', 'SELL']),
 });
 

@@ -1,3 +1,4 @@
+import { HEX_ID, canonicalId } from '../../core/ids/canonical-id.js';
 import { z } from 'zod';
 import { NotFound } from '../../errors/index.js';
 import { importHoldings } from '../../market-data/import-holdings.js';
@@ -6,7 +7,7 @@ import { importPrices } from '../../market-data/import-prices.js';
 import { formatRowError } from '../../market-data/row-validation.js';
 import { defineRoute, type RouteDefinition, type RouteResult } from './route.js';
 
-const objectId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id');
+const objectId = z.string().regex(HEX_ID, 'must be a 24-character hex id').transform(canonicalId);
 
 const counts = z.object({
   upserted: z.number().int().describe('Documents created.'),

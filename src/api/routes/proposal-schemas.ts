@@ -1,6 +1,7 @@
+import { canonicalId } from '../../core/ids/canonical-id.js';
 import { z } from 'zod';
 
-const portfolioIds = z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"')).max(200_000);
+const portfolioIds = z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"').transform(canonicalId)).max(200_000);
 
 export const approveBody = z
   .object({

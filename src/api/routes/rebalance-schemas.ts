@@ -1,7 +1,8 @@
+import { HEX_ID, canonicalId } from '../../core/ids/canonical-id.js';
 import { z } from 'zod';
 
-const hexId = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id').meta({ example: '68430c0edbfc814369506bf0' });
-const portfolioId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"');
+const hexId = z.string().regex(HEX_ID, 'must be a 24-character hex id').transform(canonicalId).meta({ example: '68430c0edbfc814369506bf0' });
+const portfolioId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"').transform(canonicalId);
 
 const integerText = (min: number, max: number) =>
   z

@@ -1,12 +1,22 @@
+import { HEX_ID, canonicalId } from '../../core/ids/canonical-id.js';
+import { MAX_OPTION_MONEY_PLACES, optionAmountFits } from '../../core/optimizer/problem.js';
 import { z } from 'zod';
 
-const hexId = (example: string) => z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id').meta({ example });
-const portfolioId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"');
-const securityId = z.string().regex(/^[A-Za-z0-9]{24}$/, 'must be 24 letters or digits');
+const hexId = (example: string) =>
+  z.string().regex(HEX_ID, 'must be a 24-character hex id').transform(canonicalId).meta({ example });
+const portfolioId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"').transform(canonicalId);
+const securityId = z.string().regex(/^[A-Za-z0-9]{24}$/, 'must be 24 letters or digits').transform(canonicalId);
+/** The solver's range, checked here so a run that could only fail every portfolio is a 400 instead. */
 const amount = z
-  .union([z.number().nonnegative().finite(), z.string().regex(/^\d{1,20}(\.\d{1,12})?$/, 'must be a non-negative decimal')])
+  .union([z.number().nonnegative().finite(), z.string()])
   .transform((v) => (typeof v === 'number' ? String(v) : v))
-  .meta({ description: 'Dollars, as a decimal string or number.', example: '100.00' });
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{1,16}(\.\d{1,12})?$/, { message: 'must be a non-negative decimal number without an exponent', abort: true })
+      .refine(optionAmountFits, `must have at most ${MAX_OPTION_MONEY_PLACES} decimal places and at most 2^50 of its smallest unit (too large to solve exactly)`),
+  )
+  .meta({ description: `Dollars, as a decimal string or number; at most ${MAX_OPTION_MONEY_PLACES} decimal places.`, example: '100.00' });
 
 const integerText = (min: number, max: number) =>
   z
@@ -133,6 +143,7 @@ export const resultOutput = z
     model_name: z.string().nullable().meta({ description: 'The model as the run saw it; null when unknown.' }),
     status: resultStatus,
     reason: z.string().nullable(),
+    code: z.string().nullable().meta({ description: 'Machine-readable cause of a failed result, e.g. NO_MARKET_DATA, MISSING_PRICE; null otherwise.' }),
     market_value: z.string().nullable(),
     cash_before: z.string().nullable(),
     cash_after: z.string().nullable(),

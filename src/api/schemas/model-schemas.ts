@@ -1,3 +1,4 @@
+import { HEX_ID, canonicalId } from '../../core/ids/canonical-id.js';
 import { z } from 'zod';
 import type { InvestmentModel } from '../../core/model/types.js';
 import type { ModelSortField } from '../../store/models-repository.js';
@@ -43,7 +44,7 @@ export const modelReplaceBody = z
   .meta({ id: 'ModelPut' });
 
 export const modelIdParams = z.object({
-  model_id: z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id').meta({ example: '68430c0edbfc814369506bf0' }),
+  model_id: z.string().regex(HEX_ID, 'must be a 24-character hex id').transform(canonicalId).meta({ example: '68430c0edbfc814369506bf0' }),
 });
 
 const nonNegativeInt = (max: number) =>

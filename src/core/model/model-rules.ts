@@ -1,3 +1,4 @@
+import { canonicalId } from '../ids/canonical-id.js';
 import { Decimal } from 'decimal.js';
 import type { ModelPosition } from './types.js';
 import { RuleViolation } from './rule-violation.js';
@@ -42,7 +43,7 @@ export function normalizePosition(input: PositionInput, field = ''): ModelPositi
   checkTarget(target, String(input.target), at('target'));
   const highDrift = checkDrift(input.highDrift, at('high_drift'));
   const lowDrift = checkDrift(input.lowDrift, at('low_drift'));
-  return { securityId: input.securityId, target: toCanonical(target), highDrift, lowDrift };
+  return { securityId: canonicalId(input.securityId), target: toCanonical(target), highDrift, lowDrift };
 }
 
 function checkTarget(target: Decimal, shown: string, field: string): void {
@@ -102,7 +103,8 @@ export function normalizePositions(inputs: readonly PositionInput[], field = 'po
 /** Checks portfolio ids (1–64 letters, digits, `_` or `-`), once each, bounded in number. */
 export function normalizePortfolios(ids: readonly string[], field = 'portfolios'): string[] {
   const seen = new Set<string>();
-  ids.forEach((id, i) => {
+  ids.forEach((given, i) => {
+    const id = canonicalId(given);
     if (!PORTFOLIO_ID.test(id)) {
       throw new RuleViolation(`${field}[${i}]: ${JSON.stringify(id.slice(0, 80))} is not a valid portfolio id`, `${field}[${i}]`);
     }

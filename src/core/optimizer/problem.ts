@@ -4,7 +4,7 @@
  * on the optimizer never sees a fraction.
  */
 import { InvalidInput } from '../../errors/index.js';
-import { POW10 } from '../money/fixed-point.js';
+import { POW10, parseFixed } from '../money/fixed-point.js';
 import type { ProblemInput } from './types.js';
 import { readInput, type RawProblem, type RawSecurity } from './read-input.js';
 
@@ -51,6 +51,19 @@ export interface ScaledProblem {
  */
 const MAX_SCALED_MONEY = 2 ** 50;
 const MAX_WEIGHT_PLACES = 7;
+
+/** Fraction digits a run-option amount may have: more would rescale every amount of the problem past the exact range. */
+export const MAX_OPTION_MONEY_PLACES = 6;
+
+/**
+ * Whether a run-option amount (cash reserve, minimum trade value) can take part in an exact
+ * solve at all: its digits, at its own places, below the scaled-money limit. One that does not
+ * would fail every portfolio of the run, so the API refuses it up front.
+ */
+export function optionAmountFits(text: string): boolean {
+  const fixed = parseFixed(text);
+  return fixed !== null && fixed.places <= MAX_OPTION_MONEY_PLACES && fixed.value < MAX_SCALED_MONEY;
+}
 
 /** `digits` / 10^from rescaled to `to` places; at least MAX_SCALED_MONEY (so refused) whenever it is not exact. */
 function scaled(digits: number, from: number, to: number): number {

@@ -1,18 +1,22 @@
+import { LRUCache } from 'lru-cache';
+import pLimit from 'p-limit';
 import type { MarketDataSource, PortfolioSnapshot } from '../types.js';
-import { CachedLoader, Limiter, loadAll } from './concurrency.js';
+import { CachedLoader, loadAll } from './concurrency.js';
 import { parseClose, parsePortfolioSummary, parseTicker } from './responses.js';
-import { TtlCache } from './ttl-cache.js';
 import { UpstreamClient, type UpstreamClientOptions } from './upstream-client.js';
 
-/** Settings shared by the three clients, plus the caches and concurrency. */
-export type GlobecoCallOptions = Omit<UpstreamClientOptions, 'name' | 'baseUrl'>;
+/** Settings shared by the three clients, plus the caches' clock. */
+export type GlobecoCallOptions = Omit<UpstreamClientOptions, 'name' | 'baseUrl'> & {
+  /** Milliseconds clock for the caches' time-to-live, for tests. @defaultValue `performance.now` */
+  now?: () => number;
+};
 
 /** Where the GlobeCo services live and how to call them. */
 export interface GlobecoMarketDataOptions {
   portfolioAccountingUrl: string;
   securityUrl: string;
   pricingUrl: string;
-  /** Timeouts, retries, breaker window, injectable fetch/sleep/clock. */
+  /** Timeouts, retries, breaker window, injectable fetch and cache clock. */
   calls?: GlobecoCallOptions;
   /** Upstream requests in flight at once, across the three services. @defaultValue 16 */
   concurrency?: number;
@@ -39,20 +43,20 @@ export class GlobecoMarketData implements MarketDataSource {
   private readonly closes: CachedLoader<string | null>;
 
   constructor(options: GlobecoMarketDataOptions) {
-    const calls = options.calls ?? {};
-    const now = calls.now;
+    const { now, ...calls } = options.calls ?? {};
     this.accounting = new UpstreamClient({ ...calls, name: 'portfolio accounting service', baseUrl: options.portfolioAccountingUrl });
     this.security = new UpstreamClient({ ...calls, name: 'security service', baseUrl: options.securityUrl });
     this.pricing = new UpstreamClient({ ...calls, name: 'pricing service', baseUrl: options.pricingUrl });
-    const limiter = new Limiter(options.concurrency ?? 16);
-    const maxEntries = options.cacheSize ?? 10_000;
-    this.summaries = new CachedLoader(null, limiter, async (id) =>
+    const limit = pLimit(options.concurrency ?? 16);
+    const max = options.cacheSize ?? 10_000;
+    const perf = now ? { now } : undefined;
+    this.summaries = new CachedLoader(null, limit, async (id) =>
       parsePortfolioSummary(id, await this.accounting.getJson(`/api/v1/portfolios/${encodeURIComponent(id)}/summary`)),
     );
-    this.tickers = new CachedLoader(new TtlCache({ ttlMs: options.tickerTtlMs ?? 600_000, maxEntries, now }), limiter, async (id) =>
+    this.tickers = new CachedLoader(new LRUCache({ ttl: options.tickerTtlMs ?? 600_000, max, perf }), limit, async (id) =>
       parseTicker(id, await this.security.getJson(`/api/v1/security/${encodeURIComponent(id)}`)),
     );
-    this.closes = new CachedLoader(new TtlCache({ ttlMs: options.priceTtlMs ?? 60_000, maxEntries, now }), limiter, async (ticker) =>
+    this.closes = new CachedLoader(new LRUCache({ ttl: options.priceTtlMs ?? 60_000, max, perf }), limit, async (ticker) =>
       parseClose(await this.pricing.getJson(`/api/v1/price/${encodeURIComponent(ticker)}`)),
     );
   }

@@ -1,5 +1,19 @@
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  isBrokenCircuitError,
+  noJitterGenerator,
+  retry,
+  timeout,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IPolicy,
+} from 'cockatiel';
 import { UpstreamUnavailable } from '../../errors/index.js';
-import { CircuitBreaker } from './circuit-breaker.js';
 
 /** Retry, timeout and breaker settings for one upstream service. */
 export interface UpstreamClientOptions {
@@ -22,41 +36,52 @@ export interface UpstreamClientOptions {
   breakerOpenMs?: number;
   /** Injectable for tests. @defaultValue global `fetch` */
   fetch?: typeof fetch;
-  /** Injectable for tests. @defaultValue a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Injectable for tests. @defaultValue `Date.now` */
-  now?: () => number;
 }
 
-/** Why one attempt failed, and whether another attempt may help. */
-type AttemptResult = { ok: true; body: unknown } | { ok: false; retryable: boolean; reason: string };
+/** One attempt that failed; `retryable` says whether another attempt may help (5xx, timeout, connection). */
+class AttemptFailed extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryable: boolean,
+  ) {
+    super(reason);
+  }
+}
 
-const NOT_FOUND = Symbol('not-found');
+const isRetryable = (error: Error) => error instanceof AttemptFailed && error.retryable;
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The waits between attempts: exponential without jitter, so the schedule is the documented one. */
+export function upstreamBackoff(retryBaseMs = 1000, retryMaxMs = 4000): ExponentialBackoff<number> {
+  return new ExponentialBackoff({ initialDelay: retryBaseMs, maxDelay: retryMaxMs, exponent: 2, generator: noJitterGenerator });
+}
 
 /**
- * GET-and-parse-JSON for one GlobeCo service: a timeout per attempt, retries with backoff on
- * 5xx, timeouts and connection errors (never on 4xx), and a circuit breaker so an outage
- * fails the rest of a run fast.
+ * GET-and-parse-JSON for one GlobeCo service, with `cockatiel` policies: a timeout per attempt,
+ * retries with backoff on 5xx, timeouts and connection errors (never on 4xx), and a circuit
+ * breaker around the retried call so an outage costs one call's retries and then fails the
+ * rest of a run fast. While the breaker is half-open its probe makes one attempt only, and no
+ * call keeps retrying once another call has opened the breaker.
  */
 export class UpstreamClient {
-  readonly breaker: CircuitBreaker;
-  private readonly o: Required<Omit<UpstreamClientOptions, 'breakerOpenMs'>>;
+  readonly breaker: CircuitBreakerPolicy;
+  private readonly policy: IPolicy;
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly openMs: number;
+  private readonly fetch: typeof fetch;
+  private lastOutage = 'no answer';
 
-  constructor(options: UpstreamClientOptions) {
-    this.o = {
-      name: options.name,
-      baseUrl: options.baseUrl.replace(/\/+$/, ''),
-      timeoutMs: options.timeoutMs ?? 10_000,
-      attempts: options.attempts ?? 3,
-      retryBaseMs: options.retryBaseMs ?? 1000,
-      retryMaxMs: options.retryMaxMs ?? 4000,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-      sleep: options.sleep ?? defaultSleep,
-      now: options.now ?? Date.now,
-    };
-    this.breaker = new CircuitBreaker({ name: options.name, openMs: options.breakerOpenMs, now: this.o.now });
+  constructor(private readonly options: UpstreamClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.openMs = options.breakerOpenMs ?? 30_000;
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.breaker = circuitBreaker(handleWhen(isRetryable), { halfOpenAfter: this.openMs, breaker: new ConsecutiveBreaker(1) });
+    const retries = retry(
+      handleWhen((error) => isRetryable(error) && this.breaker.state === CircuitState.Closed),
+      { maxAttempts: (options.attempts ?? 3) - 1, backoff: upstreamBackoff(options.retryBaseMs, options.retryMaxMs) },
+    );
+    this.policy = wrap(this.breaker, retries, timeout(this.timeoutMs, TimeoutStrategy.Cooperative));
   }
 
   /**
@@ -64,66 +89,46 @@ export class UpstreamClient {
    * Throws `UpstreamUnavailable` when the service fails, refuses, or is known to be down.
    */
   async getJson(path: string): Promise<unknown> {
-    const url = `${this.o.baseUrl}${path}`;
-    const attempts = this.breaker.acquire() === 'probe' ? 1 : this.o.attempts;
-    let last: AttemptResult = { ok: false, retryable: true, reason: 'no attempt made' };
-    for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      if (attempt > 1) {
-        await this.o.sleep(Math.min(this.o.retryBaseMs * 2 ** (attempt - 2), this.o.retryMaxMs));
-        // Another caller may have found the outage meanwhile; no point in waiting it out twice.
-        this.breaker.check();
+    const url = `${this.baseUrl}${path}`;
+    try {
+      return await this.policy.execute(({ signal }) => this.attempt(url, signal));
+    } catch (error) {
+      if (isBrokenCircuitError(error)) {
+        throw new UpstreamUnavailable(`${this.options.name} unavailable: ${this.lastOutage} (failing fast for up to ${Math.ceil(this.openMs / 1000)} s)`);
       }
-      last = await this.attempt(url);
-      if (last.ok || !last.retryable) break;
+      if (!(error instanceof AttemptFailed)) throw error;
+      if (!error.retryable) throw new UpstreamUnavailable(`${this.options.name} refused GET ${url}: ${error.reason}`);
+      this.lastOutage = error.reason;
+      throw new UpstreamUnavailable(`${this.options.name} unavailable: ${error.reason} (GET ${url})`);
     }
-    if (last.ok) {
-      this.breaker.succeeded();
-      return last.body === NOT_FOUND ? null : last.body;
-    }
-    if (last.retryable) {
-      this.breaker.tripped(last.reason);
-      throw new UpstreamUnavailable(`${this.o.name} unavailable: ${last.reason} (GET ${url}, ${attempts} attempt(s))`);
-    }
-    // The service answered, so it is up; the answer is unusable.
-    this.breaker.succeeded();
-    throw new UpstreamUnavailable(`${this.o.name} refused GET ${url}: ${last.reason}`);
   }
 
-  private async attempt(url: string): Promise<AttemptResult> {
+  private async attempt(url: string, signal: AbortSignal): Promise<unknown> {
     let response: Response;
     try {
-      response = await this.o.fetch(url, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-      });
+      response = await this.fetch(url, { headers: { accept: 'application/json' }, signal });
     } catch (error) {
-      return { ok: false, retryable: true, reason: describeFetchError(error, this.o.timeoutMs) };
+      throw new AttemptFailed(signal.aborted ? `timed out after ${this.timeoutMs} ms` : describeFetchError(error), true);
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      return { ok: true, body: NOT_FOUND };
+      return null;
     }
     if (!response.ok) {
-      const reason = `HTTP ${response.status}`;
       await response.body?.cancel();
-      return { ok: false, retryable: response.status >= 500, reason };
+      throw new AttemptFailed(`HTTP ${response.status}`, response.status >= 500);
     }
     try {
-      return { ok: true, body: await response.json() };
-    } catch (error) {
+      return await response.json();
+    } catch {
       // A timeout while reading the body is a slow service, not a malformed one.
-      if (isTimeout(error)) return { ok: false, retryable: true, reason: `timed out after ${this.o.timeoutMs} ms` };
-      return { ok: false, retryable: false, reason: 'malformed JSON body' };
+      if (signal.aborted) throw new AttemptFailed(`timed out after ${this.timeoutMs} ms`, true);
+      throw new AttemptFailed('malformed JSON body', false);
     }
   }
 }
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
-
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (isTimeout(error)) return `timed out after ${timeoutMs} ms`;
+function describeFetchError(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = cause && 'code' in cause ? String(cause.code) : undefined;
   return `connection failed${code ? ` (${code})` : ''}`;

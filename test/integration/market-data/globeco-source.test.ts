@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpstreamUnavailable } from '../../../src/errors/index.js';
+import { CircuitState } from 'cockatiel';
 import { GlobecoMarketData, type GlobecoMarketDataOptions } from '../../../src/market-data/globeco/globeco-source.js';
+import { upstreamBackoff } from '../../../src/market-data/globeco/upstream-client.js';
 import { FakeGlobeco } from '../../support/fake-globeco.js';
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
@@ -26,22 +28,13 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
     tickers: { [S_IBM]: 'IBM', [S_AAPL]: 'AAPL', [S_NOPRICE]: 'NOPE', [S_ZERO]: 'ZERO' },
     closes: { IBM: 145.2, AAPL: '190.125', ZERO: 0 },
   });
-  const sleeps: number[] = [];
-
   function source(overrides: Partial<GlobecoMarketDataOptions> = {}): GlobecoMarketData {
     return new GlobecoMarketData({
       portfolioAccountingUrl: fake.url,
       securityUrl: fake.url,
       pricingUrl: fake.url,
-      // Real backoff is 1 s / 2 s / 4 s; record the asked-for waits and wait 5 ms instead.
-      calls: {
-        timeoutMs: 200,
-        breakerOpenMs: 300,
-        sleep: (ms) => {
-          sleeps.push(ms);
-          return new Promise((resolve) => setTimeout(resolve, 5));
-        },
-      },
+      // Real backoff is 1 s / 2 s / 4 s (checked below on the schedule itself); 5 ms / 10 ms here.
+      calls: { timeoutMs: 200, breakerOpenMs: 300, retryBaseMs: 5, retryMaxMs: 20 },
       ...overrides,
     });
   }
@@ -51,7 +44,6 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
   });
   afterEach(() => {
     fake.reset();
-    sleeps.length = 0;
   });
   afterAll(async () => {
     await fake.stop();
@@ -77,12 +69,23 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
     expect(portfolios.get(P_EMPTY)).toEqual({ portfolioId: P_EMPTY, cash: '0', holdings: [] });
   });
 
-  it('when the pricing service fails twice with 503, then the third attempt succeeds after 1 s and 2 s waits', async () => {
+  it('when the pricing service fails twice with 503, then the third attempt succeeds after the backoff waits', async () => {
     fake.behave('/api/v1/price/IBM', { kind: 'status', status: 503, times: 2 });
+    const started = performance.now();
     const prices = await source().loadPrices([S_IBM]);
     expect(prices.get(S_IBM)).toBe('145.2');
     expect(fake.calls('/api/v1/price/IBM')).toBe(3);
-    expect(sleeps).toEqual([1000, 2000]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(14);
+  });
+
+  it('when the backoff has its defaults, then the waits are 1 s, 2 s, 4 s, 4 s (no jitter)', () => {
+    let backoff = upstreamBackoff().next();
+    const waits = [backoff.duration];
+    for (let i = 2; i <= 4; i += 1) {
+      backoff = backoff.next(undefined);
+      waits.push(backoff.duration);
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 4000]);
   });
 
   it('when the security service answers 400, then it is not retried and the call fails', async () => {
@@ -90,7 +93,7 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
     const md = source();
     await expect(md.loadPrices([S_IBM])).rejects.toThrow(/security service refused GET .*HTTP 400/);
     expect(fake.calls(`/api/v1/security/${S_IBM}`)).toBe(1);
-    expect(md.security.breaker.isOpen).toBe(false);
+    expect(md.security.breaker.state).toBe(CircuitState.Closed);
   });
 
   it('when an attempt times out, then it is retried and the retry succeeds', async () => {
@@ -160,7 +163,7 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
     fake.behave('*', null);
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect((await md.loadPortfolios([P1])).get(P1)?.cash).toBe('1000.5');
-    expect(md.accounting.breaker.isOpen).toBe(false);
+    expect(md.accounting.breaker.state).toBe(CircuitState.Closed);
   });
 
   it('when the half-open probe fails, then the breaker opens for another window after a single attempt', async () => {

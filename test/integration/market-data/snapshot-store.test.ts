@@ -43,7 +43,8 @@ describe('the market-data snapshot store', () => {
       holdings: [{ securityId: id(101), quantity: 0 }, { securityId: id(102), quantity: 42 }],
     });
     expect(loaded.get(id(3))?.cash).toBe('0.3');
-    expect(loaded.get(id(4))).toEqual({ portfolioId: id(4), cash: '0', holdings: [] });
+    // Never uploaded: no market data, which the worker reports as NO_MARKET_DATA, not as cash 0.
+    expect(loaded.has(id(4))).toBe(false);
   });
 
   it('when a portfolio is uploaded again, then its snapshot is replaced, not merged', async () => {

@@ -76,4 +76,15 @@ describe('a run through the queue, end to end', () => {
     const failed = await request(p.app).get(`/api/v1/runs/${run.run_id}/results?status=failed`);
     expect(failed.body.items[0]).toMatchObject({ portfolio_id: unpriced, reason: expect.stringContaining('no price for security') });
   }, 60_000);
+
+  it('when a subscribed portfolio has no uploaded market data, then it fails with NO_MARKET_DATA, never optimal with value 0', async () => {
+    const ghost = hexId('bad0', 10);
+    const added = await request(p.app).post(`/api/v1/model/${book.modelIds[1]}/portfolio`).send({ portfolios: [ghost] });
+    expect(added.status).toBe(200);
+    const run = await runToCompletion(p.app, { portfolio_ids: [book.portfolioIds[300]!, ghost] });
+    expect(run).toMatchObject({ status: 'completed_with_errors', total: 2, succeeded: 1, failed: 1 });
+    const failed = await request(p.app).get(`/api/v1/runs/${run.run_id}/results?status=failed`);
+    expect(failed.body.items).toHaveLength(1);
+    expect(failed.body.items[0]).toMatchObject({ portfolio_id: ghost, code: 'NO_MARKET_DATA', reason: `no market data for portfolio ${ghost}` });
+  }, 60_000);
 });
