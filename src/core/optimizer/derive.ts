@@ -35,11 +35,34 @@ export interface PositionOutcome {
   tradeQuantity: number;
 }
 
+/** The part of a sell taken from one tax lot. */
+export interface LotSale {
+  lotId: string;
+  quantity: number;
+  /** (price − unit cost) × quantity, exact decimal string, negative for a loss. */
+  realizedGain: string;
+  term: 'short' | 'long';
+}
+
+/** Realized gains and losses of a portfolio's sells, and the tax they cost; exact decimal strings. */
+export interface TaxSummary {
+  shortTermGain: string;
+  /** ≥ 0: the size of the short-term losses. */
+  shortTermLoss: string;
+  longTermGain: string;
+  /** ≥ 0: the size of the long-term losses. */
+  longTermLoss: string;
+  /** Σ rate × realized gain over the lots sold (losses count negative). */
+  estimatedTax: string;
+}
+
 /** One order. */
 export interface TradeOrder {
   securityId: string;
   transactionType: 'BUY' | 'SELL';
   quantity: number;
+  /** Which lots a sell takes (sells only, when tax is enabled and the holding has lots). */
+  lots?: LotSale[];
 }
 
 /** Everything a stored rebalance needs for one portfolio. Amounts are exact decimal strings. */
@@ -52,6 +75,8 @@ export interface RebalanceOutcome {
   positions: PositionOutcome[];
   /** Sorted by security id. */
   trades: TradeOrder[];
+  /** Present when tax is enabled. */
+  tax?: TaxSummary;
 }
 
 /** Quantity × price × 10^moneyPlaces, as a double while that is exact. */

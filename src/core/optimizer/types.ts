@@ -14,10 +14,55 @@ export interface PositionInput {
   highDrift: string;
 }
 
+/** One tax lot of a holding: whole shares bought together at one unit cost. */
+export interface TaxLotInput {
+  lotId: string;
+  /** Whole shares, > 0. */
+  quantity: number;
+  /** Cost per share, decimal string ≥ 0. */
+  unitCost: string;
+  /** Acquisition date, YYYY-MM-DD. */
+  acquired: string;
+}
+
 /** A current holding: whole shares. */
 export interface HoldingInput {
   securityId: string;
   quantity: number;
+  /**
+   * Tax lots making up the holding; their quantities sum to `quantity`. Read only when
+   * `options.tax.enabled`; without lots the holding's sells carry no tax.
+   */
+  lots?: TaxLotInput[];
+}
+
+/** A sale before `tax.asOf`, for the wash-sale window. */
+export interface RecentSaleInput {
+  securityId: string;
+  /** YYYY-MM-DD. */
+  date: string;
+  quantity: number;
+  /** Realized gain of the sale, decimal string (negative for a loss). */
+  realizedGain: string;
+}
+
+/** Tax-aware rebalancing: weigh the tax of the lots sold against the drift repaired. */
+export interface TaxOptions {
+  enabled: boolean;
+  /** Tax rate on short-term gains, decimal fraction in [0, 1], e.g. "0.37". */
+  shortTermRate: string;
+  /** Tax rate on long-term gains, decimal fraction in [0, 1], e.g. "0.2". */
+  longTermRate: string;
+  /** A lot held more than this many days is long-term. @defaultValue 365 */
+  longTermDays?: number;
+  /** Dollars of drift repaired that one dollar of tax is worth, decimal string ≥ 0. @defaultValue "1" */
+  weight?: string;
+  /** Days before `asOf` in which a loss sale blocks buys and a purchase blocks loss sales. @defaultValue 30 */
+  washSaleDays?: number;
+  /** Loss lots may be sold further than drift alone asks, within the band. @defaultValue false */
+  harvestLosses?: boolean;
+  /** Trade date the terms and the wash-sale window are measured from, YYYY-MM-DD; required when enabled. */
+  asOf: string;
 }
 
 /** Per-request options beyond the base problem. */
@@ -39,6 +84,8 @@ export interface SolveOptions {
   mode?: 'target' | 'band';
   /** Deadline for this solve in milliseconds (enforced by the solver pool). */
   deadlineMs?: number;
+  /** Tax-aware rebalancing; absent or `enabled: false` leaves results as without it. */
+  tax?: TaxOptions;
 }
 
 /** One portfolio's rebalancing problem. */
@@ -49,6 +96,8 @@ export interface ProblemInput {
   /** Price per security id, decimal string > 0. Every held or modelled security needs one. */
   prices: Record<string, string>;
   positions: PositionInput[];
+  /** Sales before `options.tax.asOf`, for the wash-sale window. */
+  recentSales?: RecentSaleInput[];
   options?: SolveOptions;
 }
 
