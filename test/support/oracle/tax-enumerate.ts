@@ -63,6 +63,7 @@ interface TaxSide {
   /** Least tax of selling k shares; k beyond the list is not allowed (unsellable lots). */
   tax: bigint[] | null;
   noBuy: boolean;
+  lots: { quantity: number; perShare: bigint }[] | null;
 }
 
 function taxSide(input: ProblemInput, s: OracleSecurity, options: TaxOptions): TaxSide {
@@ -72,7 +73,7 @@ function taxSide(input: ProblemInput, s: OracleSecurity, options: TaxOptions): T
     (sale) => sale.securityId === s.id && new D(sale.realizedGain).isNegative() && !new D(sale.realizedGain).isZero() && dayOf(sale.date) <= asOf && asOf - dayOf(sale.date) <= window,
   );
   const lots = input.holdings.find((h) => h.securityId === s.id)?.lots;
-  if (lots === undefined) return { tax: null, noBuy };
+  if (lots === undefined) return { tax: null, noBuy, lots: null };
   const weight = new D(options.weight ?? '1');
   const sellable = lots.flatMap((lot) => {
     const gain = s.price.minus(lot.unitCost);
@@ -82,7 +83,35 @@ function taxSide(input: ProblemInput, s: OracleSecurity, options: TaxOptions): T
     const taxed = gain.isNegative() && !(options.harvestLosses ?? false) ? new D(0) : gain;
     return [{ quantity: lot.quantity, perShare: scaled(weight.times(rate).times(taxed)) }];
   });
-  return { tax: leastTax(sellable), noBuy };
+  return { tax: leastTax(sellable), noBuy, lots: sellable };
+}
+
+/** Exact objective (× 10^PLACES) of whole quantities, or null when they break a rule or the cash. */
+export function judgeTax(input: ProblemInput, quantities: number[]): bigint | null {
+  const options = input.options?.tax as TaxOptions;
+  const problem = readOracle(input);
+  let cost = 0n;
+  let spend = new D(0);
+  for (const [i, s] of problem.securities.entries()) {
+    const u = quantities[i] as number;
+    const side = taxSide(input, s, options);
+    if (!allowed(problem, s, u) || (side.noBuy && u > s.held)) return null;
+    const tax = side.tax === null ? 0n : side.tax[Math.max(0, s.held - u)];
+    if (tax === undefined) return null;
+    cost += scaled(term(problem, s, u)) + tax;
+    spend = spend.plus(s.price.times(u));
+  }
+  return spend.lte(problem.budget) ? cost : null;
+}
+
+/** Per security: its objective cost per share of every sellable lot, and whether it may be bought. */
+export function taxLotsOf(input: ProblemInput): { noBuy: boolean; lots: { quantity: number; perShare: string }[] | null }[] {
+  const options = input.options?.tax as TaxOptions;
+  const problem = readOracle(input);
+  return problem.securities.map((s) => {
+    const side = taxSide(input, s, options);
+    return { noBuy: side.noBuy, lots: side.lots?.map((lot) => ({ quantity: lot.quantity, perShare: new D(lot.perShare.toString()).div(FACTOR).toString() })) ?? null };
+  });
 }
 
 function candidates(input: ProblemInput, problem: OracleProblem, options: TaxOptions): Candidate[][] {

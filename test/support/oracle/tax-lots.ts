@@ -17,6 +17,8 @@ export interface TaxShape {
   harvest?: number;
   /** Weights to draw from. @defaultValue ['1', '0.5', '2', '20'] */
   weights?: string[];
+  /** Probability of a lot bought inside the wash-sale window, and of a recent sale per security. @defaultValue [0.05, 0.04] */
+  wash?: [number, number];
 }
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
@@ -36,9 +38,9 @@ function parts(rand: () => number, quantity: number, most: number): number[] {
   return sorted.slice(1).map((end, i) => end - (sorted[i] as number));
 }
 
-function lotsOf(rand: () => number, holding: HoldingInput, price: number, most: number): TaxLotInput[] {
+function lotsOf(rand: () => number, holding: HoldingInput, price: number, most: number, inWindow: number): TaxLotInput[] {
   return parts(rand, holding.quantity, most).map((quantity, j) => {
-    const days = rand() < 0.05 ? Math.floor(rand() * 30) : Math.floor(rand() * 1100);
+    const days = rand() < inWindow ? Math.floor(rand() * 30) : Math.floor(rand() * 1100);
     const places = rand() < 0.2 ? 4 : 2;
     return {
       lotId: `L${String(j).padStart(2, '0')}-${Math.floor(rand() * 1000)}`,
@@ -53,12 +55,13 @@ function lotsOf(rand: () => number, holding: HoldingInput, price: number, most: 
 export function withTax(input: ProblemInput, seed: number, shape: TaxShape = {}): ProblemInput {
   const rand = seededRandom(seed);
   const most = shape.maxLots ?? 4;
+  const [inWindow, recent] = shape.wash ?? [0.05, 0.04];
   const holdings = input.holdings.map((holding) =>
-    holding.quantity === 0 ? holding : { ...holding, lots: lotsOf(rand, holding, Number(input.prices[holding.securityId]), most) },
+    holding.quantity === 0 ? holding : { ...holding, lots: lotsOf(rand, holding, Number(input.prices[holding.securityId]), most, inWindow) },
   );
   const ids = Object.keys(input.prices);
   const recentSales = ids
-    .filter(() => rand() < 0.04)
+    .filter(() => rand() < recent)
     .map((id) => ({
       securityId: id,
       date: dateBefore(Math.floor(rand() * 45)),
