@@ -40,7 +40,7 @@ function parts(rand: () => number, quantity: number, most: number): number[] {
 
 function lotsOf(rand: () => number, holding: HoldingInput, price: number, most: number, inWindow: number): TaxLotInput[] {
   return parts(rand, holding.quantity, most).map((quantity, j) => {
-    const days = rand() < inWindow ? Math.floor(rand() * 30) : Math.floor(rand() * 1100);
+    const days = rand() < inWindow ? Math.floor(rand() * 30) : 31 + Math.floor(rand() * 1070);
     const places = rand() < 0.2 ? 4 : 2;
     return {
       lotId: `L${String(j).padStart(2, '0')}-${Math.floor(rand() * 1000)}`,
