@@ -3,10 +3,11 @@
  * allowed whole quantity of every security (bands, options and wash-sale rules read here with
  * decimal.js), and for each the least tax over every choice of lots (a dynamic program over the
  * lots, not the optimizer's sale order). Finds the lexicographic best (objective, trades,
- * turnover), objective = Σ|MV·t − u·p| + weight × tax.
+ * turnover), objective = Σ|MV·t − u·p| + weight × tax (`term` of a candidate is both).
  */
 import { Decimal } from 'decimal.js';
 import type { ProblemInput, TaxOptions } from '../../../src/core/optimizer/index.js';
+import { bestCombination, type Candidate } from './enumerate.js';
 import { allowed, readOracle, term, type OracleProblem, type OracleSecurity } from './exact.js';
 
 const D = Decimal.clone({ precision: 80 });
@@ -21,14 +22,6 @@ export interface TaxEnumerated {
   key: [bigint, number, bigint];
   /** The objective is key[0] / 10^places. */
   places: number;
-}
-
-interface Candidate {
-  u: number;
-  cost: bigint;
-  spend: bigint;
-  traded: number;
-  turnover: bigint;
 }
 
 const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
@@ -125,21 +118,14 @@ function candidates(input: ProblemInput, problem: OracleProblem, options: TaxOpt
       if (tax === undefined) continue;
       list.push({
         u,
-        cost: scaled(term(problem, s, u)) + tax,
+        term: scaled(term(problem, s, u)) + tax,
         spend: scaled(s.price.times(u)),
         traded: u === s.held ? 0 : 1,
         turnover: scaled(s.price.times(Math.abs(u - s.held))),
       });
     }
-    return list.sort((a, b) => (a.cost < b.cost ? -1 : a.cost > b.cost ? 1 : a.u - b.u));
+    return list.sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : a.u - b.u));
   });
-}
-
-function better(a: [bigint, number, bigint], b: [bigint, number, bigint] | null): boolean {
-  if (b === null) return true;
-  if (a[0] !== b[0]) return a[0] < b[0];
-  if (a[1] !== b[1]) return a[1] < b[1];
-  return a[2] < b[2];
 }
 
 /** Solves a tax-enabled `input` by enumeration. Throws if the search is too large for an oracle. */
@@ -147,38 +133,7 @@ export function enumerateTax(input: ProblemInput, maxNodes = 5_000_000): TaxEnum
   const options = input.options?.tax as TaxOptions;
   const problem = readOracle(input);
   const lists = candidates(input, problem, options);
-  const budget = scaled(problem.budget);
-  const n = lists.length;
-  const minCost: bigint[] = new Array<bigint>(n + 1).fill(0n);
-  const minSpend: bigint[] = new Array<bigint>(n + 1).fill(0n);
-  for (let i = n - 1; i >= 0; i--) {
-    const list = lists[i] as Candidate[];
-    minCost[i] = (minCost[i + 1] as bigint) + (list[0]?.cost ?? 0n);
-    minSpend[i] = (minSpend[i + 1] as bigint) + list.reduce((m, c) => (c.spend < m ? c.spend : m), list[0]?.spend ?? 0n);
-  }
-  let best: [bigint, number, bigint] | null = null;
-  let bestPath: number[] = [];
-  const path: number[] = [];
-  let nodes = 0;
-  const visit = (i: number, cost: bigint, spend: bigint, trades: number, turnover: bigint): void => {
-    if (++nodes > maxNodes) throw new Error('enumeration too large for an oracle');
-    if (spend + (minSpend[i] as bigint) > budget) return;
-    if (best !== null && cost + (minCost[i] as bigint) > best[0]) return;
-    if (i === n) {
-      const key: [bigint, number, bigint] = [cost, trades, turnover];
-      if (better(key, best)) {
-        best = key;
-        bestPath = [...path];
-      }
-      return;
-    }
-    for (const c of lists[i] as Candidate[]) {
-      path.push(c.u);
-      visit(i + 1, cost + c.cost, spend + c.spend, trades + c.traded, turnover + c.turnover);
-      path.pop();
-    }
-  };
-  if (lists.every((list) => list.length > 0)) visit(0, 0n, 0n, 0, 0n);
-  if (best === null) return { status: 'infeasible', quantities: [], key: [0n, 0, 0n], places: PLACES };
-  return { status: 'optimal', quantities: bestPath, key: best, places: PLACES };
+  const found = bestCombination(lists, scaled(problem.budget), maxNodes);
+  if (found === null) return { status: 'infeasible', quantities: [], key: [0n, 0, 0n], places: PLACES };
+  return { status: 'optimal', quantities: found.path, key: found.key, places: PLACES };
 }

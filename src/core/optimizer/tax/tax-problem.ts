@@ -14,8 +14,25 @@
  */
 import { InvalidInput } from '../../../errors/index.js';
 import { POW10, type FixedDecimal } from '../../money/fixed-point.js';
-import type { ScaledProblem, ScaledSecurity } from '../problem.js';
 import type { RawLot, RawTax } from './read-tax.js';
+
+/**
+ * What the tax side reads of the scaled problem (`ScaledProblem` has it; named here so that
+ * `problem.ts`, which builds the tax side, is not imported back).
+ */
+interface ScaledBase {
+  securities: readonly ScaledHolding[];
+  moneyPlaces: number;
+  weightPlaces: number;
+  weightScale: number;
+  marketValue: number;
+}
+
+interface ScaledHolding {
+  id: string;
+  price: number;
+  current: number;
+}
 
 /** One sellable lot of the scaled tax problem. */
 export interface ScaledLot {
@@ -84,7 +101,7 @@ interface Scales {
   longRate: number;
 }
 
-function taxSecurity(raw: RawTax, lots: RawLot[], security: ScaledSecurity, problem: ScaledProblem, scales: Scales): TaxSecurity {
+function taxSecurity(raw: RawTax, lots: RawLot[], security: ScaledHolding, problem: ScaledBase, scales: Scales): TaxSecurity {
   const price = security.price * (POW10[scales.gainPlaces - problem.moneyPlaces] as number);
   const sellable: ScaledLot[] = [];
   let blocked = 0;
@@ -113,7 +130,7 @@ function taxSecurity(raw: RawTax, lots: RawLot[], security: ScaledSecurity, prob
 }
 
 /** Scales the tax part of a problem; throws InvalidInput when it cannot be solved exactly. */
-export function buildTaxProblem(problem: ScaledProblem, raw: RawTax): TaxProblem {
+export function buildTaxProblem(problem: ScaledBase, raw: RawTax): TaxProblem {
   let gainPlaces = problem.moneyPlaces;
   for (const lots of raw.lots.values()) for (const lot of lots) gainPlaces = Math.max(gainPlaces, lot.unitCost.places);
   const ratePlaces = Math.max(raw.shortTermRate.places, raw.longTermRate.places);
