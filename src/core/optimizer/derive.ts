@@ -7,7 +7,10 @@
 import { Infeasible, SolverTimeout } from '../../errors/index.js';
 import { roundedText, scaledText } from '../money/fixed-point.js';
 import { buildProblem, type ScaledProblem, type ScaledSecurity } from './problem.js';
-import type { ProblemInput, SolveResult } from './types.js';
+import type { LotSale, ProblemInput, SolveResult, TaxSummary } from './types.js';
+import { taxOutcome } from './tax/tax-outcome.js';
+
+export type { LotSale, TaxSummary } from './types.js';
 import { driftText, weightText, type WeightScale } from './weights.js';
 
 /** One security's before/after, all amounts decimal strings. */
@@ -40,6 +43,8 @@ export interface TradeOrder {
   securityId: string;
   transactionType: 'BUY' | 'SELL';
   quantity: number;
+  /** Which lots a sell takes (sells only, when tax is enabled and the holding has lots). */
+  lots?: LotSale[];
 }
 
 /** Everything a stored rebalance needs for one portfolio. Amounts are exact decimal strings. */
@@ -52,6 +57,8 @@ export interface RebalanceOutcome {
   positions: PositionOutcome[];
   /** Sorted by security id. */
   trades: TradeOrder[];
+  /** Present when tax is enabled. */
+  tax?: TaxSummary;
 }
 
 /** Quantity × price × 10^moneyPlaces, as a double while that is exact. */
@@ -122,13 +129,15 @@ export function deriveScaled(problem: ScaledProblem, quantities: ArrayLike<numbe
     if (position.tradeType !== null) trades.push({ securityId: security.id, transactionType: position.tradeType, quantity: position.tradeQuantity });
     positions[i] = position;
   }
-  return {
+  const outcome: RebalanceOutcome = {
     marketValue: scaledText(problem.marketValue, problem.moneyPlaces),
     cashBefore: scaledText(problem.cash, problem.moneyPlaces),
     cashAfter: scaledText(cashAfterOf(problem, quantities), problem.moneyPlaces),
     positions,
     trades,
   };
+  if (problem.tax !== null) outcome.tax = taxOutcome(problem, problem.tax, quantities, trades);
+  return outcome;
 }
 
 /** Trades and per-position detail of an optimal result; throws for infeasible or unproven ones. */

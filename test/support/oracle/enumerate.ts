@@ -15,7 +15,8 @@ export interface Enumerated {
   scale: bigint;
 }
 
-interface Candidate {
+/** One allowed quantity of a security, amounts × the oracle's scale. */
+export interface Candidate {
   u: number;
   term: bigint;
   spend: bigint;
@@ -48,13 +49,11 @@ function better(a: [bigint, number, bigint], b: [bigint, number, bigint] | null)
   return a[2] < b[2];
 }
 
-/** Solves `input` by enumeration. Throws if the search space is too large to be an oracle. */
-export function enumerate(input: ProblemInput, maxNodes = 5_000_000): Enumerated {
-  const problem = readOracle(input);
-  const places = 12;
-  const scale = 10n ** BigInt(places);
-  const lists = candidates(problem, places);
-  const budget = BigInt(problem.budget.times(10 ** places).toFixed(0));
+/**
+ * The lexicographically best (Σ term, trades, turnover) choice of one candidate per list within
+ * `budget`, with its candidates' `u`; null when none fits. Throws past `maxNodes`.
+ */
+export function bestCombination(lists: Candidate[][], budget: bigint, maxNodes: number): { key: [bigint, number, bigint]; path: number[] } | null {
   const n = lists.length;
   const minTerm: bigint[] = new Array(n + 1).fill(0n);
   const minSpend: bigint[] = new Array(n + 1).fill(0n);
@@ -86,6 +85,17 @@ export function enumerate(input: ProblemInput, maxNodes = 5_000_000): Enumerated
     }
   };
   if (lists.every((list) => list.length > 0)) visit(0, 0n, 0n, 0, 0n);
-  if (best === null) return { status: 'infeasible', quantities: [], key: [0n, 0, 0n], scale };
-  return { status: 'optimal', quantities: bestPath, key: best, scale };
+  return best === null ? null : { key: best, path: bestPath };
+}
+
+/** Solves `input` by enumeration. Throws if the search space is too large to be an oracle. */
+export function enumerate(input: ProblemInput, maxNodes = 5_000_000): Enumerated {
+  const problem = readOracle(input);
+  const places = 12;
+  const scale = 10n ** BigInt(places);
+  const lists = candidates(problem, places);
+  const budget = BigInt(problem.budget.times(10 ** places).toFixed(0));
+  const found = bestCombination(lists, budget, maxNodes);
+  if (found === null) return { status: 'infeasible', quantities: [], key: [0n, 0, 0n], scale };
+  return { status: 'optimal', quantities: found.path, key: found.key, scale };
 }
