@@ -60,7 +60,9 @@ export function toResultJson(doc: ResultDocument, modelName: string | null = nul
       actual_drift: p.actual_drift,
       transaction_type: p.transaction_type,
       trade_quantity: p.trade_quantity,
+      ...(p.lots === undefined ? {} : { lots: p.lots }),
     })),
+    ...(doc.tax === undefined ? {} : { tax: doc.tax }),
   };
 }
 
@@ -75,5 +77,6 @@ export function toOrderJson(doc: OrderDocument) {
     quantity: doc.quantity,
     price: doc.price,
     trade_date: doc.trade_date.toISOString(),
+    ...(doc.lots === undefined ? {} : { lots: doc.lots }),
   };
 }
