@@ -7,7 +7,10 @@
 import { Infeasible, SolverTimeout } from '../../errors/index.js';
 import { roundedText, scaledText } from '../money/fixed-point.js';
 import { buildProblem, type ScaledProblem, type ScaledSecurity } from './problem.js';
-import type { ProblemInput, SolveResult } from './types.js';
+import type { LotSale, ProblemInput, SolveResult, TaxSummary } from './types.js';
+import { taxOutcome } from './tax/tax-outcome.js';
+
+export type { LotSale, TaxSummary } from './types.js';
 import { driftText, weightText, type WeightScale } from './weights.js';
 
 /** One security's before/after, all amounts decimal strings. */
@@ -33,27 +36,6 @@ export interface PositionOutcome {
   tradeType: 'BUY' | 'SELL' | null;
   /** Shares traded, ≥ 0 (0 when no trade). */
   tradeQuantity: number;
-}
-
-/** The part of a sell taken from one tax lot. */
-export interface LotSale {
-  lotId: string;
-  quantity: number;
-  /** (price − unit cost) × quantity, exact decimal string, negative for a loss. */
-  realizedGain: string;
-  term: 'short' | 'long';
-}
-
-/** Realized gains and losses of a portfolio's sells, and the tax they cost; exact decimal strings. */
-export interface TaxSummary {
-  shortTermGain: string;
-  /** ≥ 0: the size of the short-term losses. */
-  shortTermLoss: string;
-  longTermGain: string;
-  /** ≥ 0: the size of the long-term losses. */
-  longTermLoss: string;
-  /** Σ rate × realized gain over the lots sold (losses count negative). */
-  estimatedTax: string;
 }
 
 /** One order. */
@@ -147,13 +129,15 @@ export function deriveScaled(problem: ScaledProblem, quantities: ArrayLike<numbe
     if (position.tradeType !== null) trades.push({ securityId: security.id, transactionType: position.tradeType, quantity: position.tradeQuantity });
     positions[i] = position;
   }
-  return {
+  const outcome: RebalanceOutcome = {
     marketValue: scaledText(problem.marketValue, problem.moneyPlaces),
     cashBefore: scaledText(problem.cash, problem.moneyPlaces),
     cashAfter: scaledText(cashAfterOf(problem, quantities), problem.moneyPlaces),
     positions,
     trades,
   };
+  if (problem.tax !== null) outcome.tax = taxOutcome(problem, problem.tax, quantities, trades);
+  return outcome;
 }
 
 /** Trades and per-position detail of an optimal result; throws for infeasible or unproven ones. */

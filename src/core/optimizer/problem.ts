@@ -7,6 +7,8 @@ import { InvalidInput } from '../../errors/index.js';
 import { POW10 } from '../money/fixed-point.js';
 import type { ProblemInput } from './types.js';
 import { readInput, type RawProblem, type RawSecurity } from './read-input.js';
+import { readTax } from './tax/read-tax.js';
+import { buildTaxProblem, type TaxProblem } from './tax/tax-problem.js';
 
 /** One security of the scaled problem. */
 export interface ScaledSecurity {
@@ -43,6 +45,8 @@ export interface ScaledProblem {
   marketValue: number;
   mode: 'target' | 'band';
   cashText: string;
+  /** The tax side when `options.tax.enabled`, else null (and the problem is solved as without tax). */
+  tax: TaxProblem | null;
 }
 
 /**
@@ -120,7 +124,7 @@ export function buildProblem(input: ProblemInput): ScaledProblem {
   }
   const weightScale = POW10[places.weight] as number;
   if (targets > weightScale) throw new InvalidInput('targets add up to more than 1', 'positions');
-  return {
+  const problem: ScaledProblem = {
     securities,
     moneyPlaces: places.money,
     weightPlaces: places.weight,
@@ -131,5 +135,9 @@ export function buildProblem(input: ProblemInput): ScaledProblem {
     marketValue,
     mode: raw.mode,
     cashText: raw.cashText,
+    tax: null,
   };
+  const tax = readTax(input);
+  if (tax !== null) problem.tax = buildTaxProblem(problem, tax);
+  return problem;
 }

@@ -7,6 +7,7 @@ import { scaledText } from '../money/fixed-point.js';
 import { solveFast } from './fast-path/fast-path.js';
 import type { SearchLimits } from './fast-path/cash-search.js';
 import { solveGeneral } from './general-path/solve-general.js';
+import { solveTax } from './tax/solve-tax.js';
 import { deriveScaled, type RebalanceOutcome } from './derive.js';
 import { buildProblem, type ScaledProblem, type ScaledSecurity } from './problem.js';
 import type { ScaledOutcome } from './scaled-outcome.js';
@@ -38,6 +39,8 @@ export function solveScaled(
     now,
   };
   const path = options.path ?? 'auto';
+  // Only the tax search models tax; no path may answer a tax-enabled problem without it.
+  if (problem.tax !== null) return { outcome: solveTax(problem, problem.tax, limits), path: 'fast' };
   if (path === 'general') return { outcome: solveGeneral(problem, limits), path: 'general' };
   const fast = solveFast(problem, limits);
   // A covering search that ran out of nodes (not time) is rare and unproven; the MILP may still
@@ -68,7 +71,7 @@ function solveOnce(input: ProblemInput, options: SolveCallOptions): Solved {
   const quantities: Record<string, number> = {};
   const securities = problem.securities;
   for (let i = 0; i < securities.length; i++) quantities[(securities[i] as ScaledSecurity).id] = outcome.quantities[i] as number;
-  const objective = scaledText(outcome.objective, problem.weightPlaces + problem.moneyPlaces);
+  const objective = scaledText(outcome.objective, problem.tax?.objectivePlaces ?? problem.weightPlaces + problem.moneyPlaces);
   return { result: { status: 'optimal', path, quantities, objective, reason: null, solveMs }, problem, quantities: outcome.quantities };
 }
 

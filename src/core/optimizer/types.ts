@@ -101,6 +101,27 @@ export interface ProblemInput {
   options?: SolveOptions;
 }
 
+/** The part of a sell taken from one tax lot. */
+export interface LotSale {
+  lotId: string;
+  quantity: number;
+  /** (price − unit cost) × quantity, exact decimal string, negative for a loss. */
+  realizedGain: string;
+  term: 'short' | 'long';
+}
+
+/** Realized gains and losses of a portfolio's sells, and the tax they cost; exact decimal strings. */
+export interface TaxSummary {
+  shortTermGain: string;
+  /** ≥ 0: the size of the short-term losses. */
+  shortTermLoss: string;
+  longTermGain: string;
+  /** ≥ 0: the size of the long-term losses. */
+  longTermLoss: string;
+  /** Σ rate × realized gain over the lots sold (losses count negative). */
+  estimatedTax: string;
+}
+
 export type SolveStatus = 'optimal' | 'infeasible' | 'timeout';
 
 /** Which algorithm answered. */
@@ -112,7 +133,10 @@ export interface SolveResult {
   path: SolvePath;
   /** New whole quantity per security (every security of the problem, zeros included). */
   quantities: Record<string, number>;
-  /** Σ|MV·t − u'·p| in dollars, exact decimal string; null unless optimal. */
+  /**
+   * Σ|MV·t − u'·p| in dollars, exact decimal string; null unless optimal. With tax enabled, plus
+   * weight × the tax of the lots sold (losses credited only with `harvest_losses`).
+   */
   objective: string | null;
   /** Why the problem is infeasible or unproven; null when optimal. */
   reason: string | null;

@@ -1,0 +1,133 @@
+/**
+ * One security's cost with tax, in units v (new quantity u' = offset + lot·v, k = held − u'
+ * shares sold):
+ *
+ *   f(v) = F·S·|MV·t − u'·p|  +  T(k),   T(k) = Σ cost of the first k shares in sale order, T = 0 for k ≤ 0
+ *
+ * (F lifts the drift term to the objective scale; T already includes weight × rate.)
+ *
+ * Claim 1 — T is convex in k on [0, sellable]: T(k+1) − T(k) is the cost of the (k+1)-th share,
+ * and shares are taken in ascending cost (`tax-problem.ts`), so the increments never decrease.
+ * Selling the cheapest shares first is also the least T(k) over every choice of lots (an exchange
+ * argument: swapping a dearer share sold for a cheaper one kept never raises the sum), so the
+ * lots follow from k and the search needs only quantities.
+ *
+ * Claim 2 — f restricted to u' ≤ held is convex (k = held − u' is affine in v, T convex, drift
+ * convex), and so is f on u' ≥ held (T = 0 there). At u' = held the slope of T in u' jumps from
+ * −c₁ (c₁ the cost of the first share in sale order) to 0. If c₁ ≥ 0 the jump is +c₁ ≥ 0, so f is
+ * convex on its whole interval: with every sold lot costing ≥ 0 nothing changes in structure. If
+ * c₁ < 0 (a loss lot credited, `harvest_losses`), the jump is negative: a concave kink at the
+ * holding, and f = min(f_sell, f_keep) of two convex pieces (v ≤ current, v ≥ current). The search
+ * handles that exactly: it evaluates f on every integer it may choose and bounds with the convex
+ * hull of f, which is a lower bound of both pieces; it never assumes f convex.
+ *
+ * Consequence used here: between two consecutive "candidate" integers (the interval ends, the
+ * holding, the integers around the target and around every lot boundary, the edges of a minimum
+ * trade gap) f is linear on the integers, so its minimum is at a candidate, and the lower convex
+ * hull of the candidates' values is below f at every integer.
+ */
+import type { ScaledProblem, ScaledSecurity } from '../problem.js';
+import { costX, costY, floorDiv, type UnitPosition } from '../fast-path/positions.js';
+import { taxOfSelling, type TaxProblem, type TaxSecurity } from './tax-problem.js';
+
+/** One security as the tax search sees it. */
+export interface TaxPosition {
+  position: UnitPosition;
+  tax: TaxSecurity | null;
+  held: number;
+  lo: number;
+  hi: number;
+  /** Counts strictly between current − step and current + step, other than current, are barred (0: none). */
+  step: number;
+  driftFactor: number;
+  scale: number;
+  /** Candidate counts in ascending order (see the file comment). */
+  candidates: number[];
+  /** The best allowed count ignoring cash, ties to fewer trades then less turnover. */
+  best: number;
+}
+
+export function costAt(p: TaxPosition, v: number): number {
+  const position = p.position;
+  const drift = p.driftFactor * (p.scale * costX(position, v) + costY(position, v));
+  return drift + taxOfSelling(p.tax, p.held - (position.offset + position.lot * v));
+}
+
+export function allowedAt(p: TaxPosition, v: number): boolean {
+  if (v < p.lo || v > p.hi) return false;
+  const away = Math.abs(v - p.position.current);
+  return p.step === 0 || away === 0 || away >= p.step;
+}
+
+export function tradesAt(p: TaxPosition, v: number): number {
+  return v === p.position.current ? 0 : 1;
+}
+
+export function turnoverAt(p: TaxPosition, v: number): number {
+  return Math.abs(v - p.position.current) * p.position.unit;
+}
+
+function candidatesOf(p: TaxPosition): number[] {
+  const { position, lo, hi } = p;
+  const list = [lo, hi, position.current];
+  const f = floorDiv(position.aq, position.unit);
+  list.push(f, f + 1);
+  if (p.step > 0) list.push(position.current - p.step, position.current + p.step);
+  for (const sold of p.tax?.cumQuantity ?? []) {
+    const units = (p.held - sold - position.offset) / position.lot;
+    list.push(Math.floor(units), Math.ceil(units));
+  }
+  return [...new Set(list.filter((v) => v >= lo && v <= hi))].sort((a, b) => a - b);
+}
+
+/** (cost, trades, turnover) of a at least as good as b's. */
+export function betterAt(p: TaxPosition, a: number, b: number): boolean {
+  const ca = costAt(p, a);
+  const cb = costAt(p, b);
+  if (ca !== cb) return ca < cb;
+  const ta = tradesAt(p, a);
+  const tb = tradesAt(p, b);
+  if (ta !== tb) return ta < tb;
+  return turnoverAt(p, a) < turnoverAt(p, b);
+}
+
+/**
+ * The tax position of `position`, its interval narrowed by the wash-sale rules: no buy after a
+ * loss sale in the window; never below the shares of lots that may not be sold. Null interval
+ * (lo > hi) when those rules and the band leave nothing.
+ */
+export function taxPosition(
+  problem: ScaledProblem,
+  tax: TaxProblem,
+  position: UnitPosition,
+  step: number,
+): TaxPosition {
+  const security = problem.securities[position.index] as ScaledSecurity;
+  const taxSecurity = tax.securities[position.index] ?? null;
+  let lo = position.lo;
+  let hi = position.hi;
+  if (tax.noBuy[position.index] === true) hi = Math.min(hi, position.current);
+  if (taxSecurity !== null && taxSecurity.blocked > 0) {
+    lo = Math.max(lo, Math.ceil((taxSecurity.blocked - position.offset) / position.lot));
+  }
+  const p: TaxPosition = {
+    position,
+    tax: taxSecurity,
+    held: security.current,
+    lo,
+    hi,
+    step,
+    driftFactor: tax.driftFactor,
+    scale: problem.weightScale,
+    candidates: [],
+    best: lo,
+  };
+  if (lo > hi) return p;
+  p.candidates = candidatesOf(p);
+  let best = -1;
+  for (const v of p.candidates) {
+    if (allowedAt(p, v) && (best < 0 || betterAt(p, v, best))) best = v;
+  }
+  p.best = best;
+  return p;
+}
