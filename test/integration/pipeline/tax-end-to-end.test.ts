@@ -86,11 +86,11 @@ describe('a tax-aware run through the queue, end to end', () => {
   it('when tax is disabled or absent, then results and orders are exactly those of a run without the feature', async () => {
     const without = await runToCompletion(p.app, { model_ids: [modelId] });
     const disabled = await runToCompletion(p.app, { model_ids: [modelId], options: { tax: { enabled: false } } });
-    const shape = (docs: ResultDocument[]) => docs.map(({ _id, run_id, created_at, ...rest }) => rest);
+    const shape = (docs: ResultDocument[]) => docs.map(({ _id, run_id: _run, created_at: _at, ...rest }) => rest);
     const [a, b] = [await results(without.run_id as string), await results(disabled.run_id as string)];
     expect(shape(b)).toEqual(shape(a));
     expect(a.some((r) => 'tax' in r || r.positions_json.includes('lots'))).toBe(false);
-    const orderShape = (docs: OrderDocument[]) => docs.map(({ _id, run_id, trade_date, ...rest }) => rest);
+    const orderShape = (docs: OrderDocument[]) => docs.map(({ _id, run_id: _run, trade_date: _at, ...rest }) => rest);
     const [oa, ob] = [await orders(without.run_id as string), await orders(disabled.run_id as string)];
     expect(orderShape(ob)).toEqual(orderShape(oa));
     expect(oa.some((o) => 'lots' in o)).toBe(false);
