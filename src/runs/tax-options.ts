@@ -5,6 +5,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { TaxOptions } from '../core/optimizer/types.js';
+import { isoDate } from '../market-data/decimal-text.js';
 
 /** Decimal text or a JSON number, as plain decimal text (no exponent). */
 const decimalText = z
@@ -16,13 +17,10 @@ const rate = decimalText
   .meta({ description: 'A tax rate as a fraction in [0, 1], e.g. "0.37".', example: '0.37' });
 
 /** A calendar date that exists, `YYYY-MM-DD`. */
-const isoDate = z
+const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((v) => {
-    const parsed = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === v;
-  }, 'must be a date that exists');
+  .refine((v) => isoDate(v) !== null, 'must be a date that exists');
 
 /** Rates are required once tax is enabled; with `enabled: false` the rest may be left out. */
 export const taxOptionsSchema = z
@@ -37,7 +35,7 @@ export const taxOptionsSchema = z
       .meta({ description: 'Dollars of drift repaired that one dollar of tax is worth, ≥ 0.' }),
     wash_sale_days: z.number().int().min(0).max(366).default(30).meta({ description: 'The wash-sale window before `as_of`, in days.' }),
     harvest_losses: z.boolean().default(false).meta({ description: 'Loss lots may be sold further than drift alone asks, within the band.' }),
-    as_of: isoDate.optional().meta({ description: 'Trade date the terms and the wash-sale window count from; defaults to the run\'s creation date (UTC).' }),
+    as_of: calendarDate.optional().meta({ description: 'Trade date the terms and the wash-sale window count from; defaults to the run\'s creation date (UTC).' }),
   })
   .superRefine((tax, ctx) => {
     if (!tax.enabled) return;
