@@ -34,7 +34,7 @@ export interface HighsVerdict {
 
 const num = (value: { toString(): string }) => Number(value.toString());
 
-function zBounds(s: OracleSecurity, bandMode: boolean): [number, number] {
+export function zBounds(s: OracleSecurity, bandMode: boolean): [number, number] {
   if (bandMode && s.heldInBand) return [0, 0];
   let low = Math.ceil((s.low - s.held) / s.lot);
   let high = Math.floor((s.high - s.held) / s.lot);

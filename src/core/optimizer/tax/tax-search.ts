@@ -178,7 +178,10 @@ class TaxSearch {
     if (this.noBetter(cost + lower, trades + (this.minTrades[j] as number), turnover + (this.minTurnover[j] as number))) return;
     const item = this.items[j] as Item;
     const fewest = Math.max(0, Math.ceil((need - (this.capacity[j + 1] as number)) / item.unit));
-    const most = Math.min(item.most, Math.ceil(need / item.unit));
+    // Past the count that covers `need` more units only cost more, unless that count is barred
+    // (a minimum trade gap): then the first allowed count above it.
+    let most = Math.min(item.most, Math.ceil(need / item.unit));
+    while (most < item.most && !allowedAt(item.p, item.p.best - most)) most++;
     for (let d = most; d >= fewest; d--) {
       const v = item.p.best - d;
       if (!allowedAt(item.p, v)) continue;
