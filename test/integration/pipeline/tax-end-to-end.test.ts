@@ -98,6 +98,15 @@ describe('a tax-aware run through the queue, end to end', () => {
     expect(oa.find((o) => o.portfolio_id === WITH_LOTS && o.security_id === A)).toMatchObject({ transaction_type: 'SELL', quantity: 4 });
   }, 60_000);
 
+  it('when a lot was acquired after as_of, then that portfolio is invalid naming the field, and the others solve', async () => {
+    const late = { ...TAX, as_of: '2026-01-05' };
+    const run = await runToCompletion(p.app, { model_ids: [modelId], options: { tax: late } });
+    expect(run).toMatchObject({ status: 'completed_with_errors', succeeded: 1, failed: 1 });
+    const [lotted, plain] = await results(run.run_id as string);
+    expect(lotted).toMatchObject({ status: 'invalid', reason: expect.stringContaining('acquired') });
+    expect(plain!.status).toBe('optimal');
+  }, 60_000);
+
   it('when a tax-aware proposal is approved, then the orders written carry the same lots', async () => {
     const submitted = await request(p.app).post('/api/v1/runs').send({ model_ids: [modelId], mode: 'propose', options: { tax: TAX } });
     expect(submitted.status).toBe(202);
