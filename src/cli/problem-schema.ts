@@ -5,7 +5,8 @@
  */
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import type { ProblemInput, SolveOptions } from '../core/optimizer/types.js';
+import type { HoldingInput, ProblemInput, SolveOptions } from '../core/optimizer/types.js';
+import { taxOptionsSchema, toTaxOptions } from '../runs/tax-options.js';
 
 /**
  * JSON numbers become their shortest decimal string (`String(n)`), written out without an
@@ -25,7 +26,9 @@ const shares = z.union([z.number(), z.string().regex(/^\d+$/, 'must be a whole n
 });
 const securityId = z.string();
 
-const holdingSchema = z.strictObject({ security_id: securityId, quantity: shares });
+const lotSchema = z.strictObject({ lot_id: z.string(), quantity: shares, unit_cost: decimal, acquired: z.string() });
+const holdingSchema = z.strictObject({ security_id: securityId, quantity: shares, lots: z.array(lotSchema).optional() });
+const saleSchema = z.strictObject({ security_id: securityId, date: z.string(), quantity: shares, realized_gain: decimal });
 const positionSchema = z.strictObject({ security_id: securityId, target: decimal, low_drift: decimal, high_drift: decimal });
 
 const optionsSchema = z.strictObject({
@@ -36,6 +39,7 @@ const optionsSchema = z.strictObject({
   no_sell: z.array(securityId).optional(),
   mode: z.enum(['target', 'band']).optional(),
   deadline_ms: z.number().positive().optional(),
+  tax: taxOptionsSchema.optional(),
 });
 
 /** One problem as JSON. `options` and each of its keys are optional. */
@@ -45,6 +49,7 @@ export const problemSchema = z.strictObject({
   holdings: z.array(holdingSchema),
   prices: z.record(securityId, decimal),
   model: z.strictObject({ positions: z.array(positionSchema) }),
+  recent_sales: z.array(saleSchema).optional(),
   options: optionsSchema.optional(),
 });
 
@@ -65,7 +70,7 @@ export function fieldPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function toOptions(options: ProblemJson['options']): SolveOptions | undefined {
+function toOptions(options: ProblemJson['options'], today: Date): SolveOptions | undefined {
   if (!options) return undefined;
   const mapped: SolveOptions = {
     cashReserve: options.cash_reserve,
@@ -75,15 +80,21 @@ function toOptions(options: ProblemJson['options']): SolveOptions | undefined {
     noSell: options.no_sell,
     mode: options.mode,
     deadlineMs: options.deadline_ms,
+    tax: options.tax && toTaxOptions(options.tax, today),
   };
   return Object.fromEntries(Object.entries(mapped).filter(([, v]) => v !== undefined)) as SolveOptions;
 }
 
-/** Maps the snake_case JSON onto the optimizer's input. */
-export function toProblemInput(json: ProblemJson): ProblemInput {
+function toHolding(h: ProblemJson['holdings'][number]): HoldingInput {
+  if (h.lots === undefined) return { securityId: h.security_id, quantity: h.quantity };
+  return { securityId: h.security_id, quantity: h.quantity, lots: h.lots.map((l) => ({ lotId: l.lot_id, quantity: l.quantity, unitCost: l.unit_cost, acquired: l.acquired })) };
+}
+
+/** Maps the snake_case JSON onto the optimizer's input; a tax `as_of` left out is `today` (UTC). */
+export function toProblemInput(json: ProblemJson, today = new Date()): ProblemInput {
   const input: ProblemInput = {
     cash: json.cash,
-    holdings: json.holdings.map((h) => ({ securityId: h.security_id, quantity: h.quantity })),
+    holdings: json.holdings.map(toHolding),
     prices: json.prices,
     positions: json.model.positions.map((p) => ({
       securityId: p.security_id,
@@ -92,7 +103,10 @@ export function toProblemInput(json: ProblemJson): ProblemInput {
       highDrift: p.high_drift,
     })),
   };
-  const options = toOptions(json.options);
+  if (json.recent_sales) {
+    input.recentSales = json.recent_sales.map((s) => ({ securityId: s.security_id, date: s.date, quantity: s.quantity, realizedGain: s.realized_gain }));
+  }
+  const options = toOptions(json.options, today);
   return options ? { ...input, options } : input;
 }
 

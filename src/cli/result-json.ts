@@ -2,6 +2,7 @@
 import { deriveRebalance } from '../core/optimizer/index.js';
 import type { ProblemInput } from '../core/optimizer/types.js';
 import type { PoolResult } from '../solver-pool/index.js';
+import { storedLotSales, storedTaxSummary, type StoredLotSale, type StoredTaxSummary } from '../store/tax-documents.js';
 import type { ProblemId } from './problem-schema.js';
 
 /** A problem the CLI could not solve because of its input: `reason` is `"<field>: <message>"`. */
@@ -18,9 +19,12 @@ export interface ResultJson {
   /** Σ|MV·t − u'·p| in dollars; null unless optimal. */
   objective: number | null;
   quantities: Record<string, number>;
-  trades: { security_id: string; transaction_type: 'BUY' | 'SELL'; quantity: number }[];
+  /** `lots`: which lots a sell takes (tax enabled and the holding has lots). */
+  trades: { security_id: string; transaction_type: 'BUY' | 'SELL'; quantity: number; lots?: StoredLotSale[] }[];
   /** Exact cash after the trades; null unless optimal. */
   cash_after: string | null;
+  /** Realized gains and estimated tax; only on optimal results with tax enabled. */
+  tax?: StoredTaxSummary;
   reason: string | null;
   solve_ms: number;
 }
@@ -50,8 +54,12 @@ export function resultJson(id: ProblemId, input: ProblemInput, result: PoolResul
     status: 'optimal',
     objective: Number(result.objective),
     quantities: result.quantities,
-    trades: outcome.trades.map((t) => ({ security_id: t.securityId, transaction_type: t.transactionType, quantity: t.quantity })),
+    trades: outcome.trades.map((t) => {
+      const trade = { security_id: t.securityId, transaction_type: t.transactionType, quantity: t.quantity };
+      return t.lots === undefined ? trade : { ...trade, lots: storedLotSales(t.lots) };
+    }),
     cash_after: outcome.cashAfter,
+    ...(outcome.tax === undefined ? {} : { tax: storedTaxSummary(outcome.tax) }),
     reason: null,
     solve_ms: solveMs,
   };

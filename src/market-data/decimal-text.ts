@@ -64,3 +64,24 @@ export function wholeQuantity(value: unknown): number | null {
 export function isPositiveDecimal(text: string): boolean {
   return new Decimal(text).gt(0);
 }
+
+/** Like {@link canonicalDecimal}, with an optional leading minus (a realized loss); zero reads "0". */
+export function canonicalSignedDecimal(value: unknown): string | null {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof text !== 'string') return null;
+  const trimmed = text.trim();
+  const negative = trimmed.startsWith('-');
+  const magnitude = canonicalDecimal(negative ? trimmed.slice(1) : trimmed);
+  if (magnitude === null) return null;
+  return negative && magnitude !== '0' ? `-${magnitude}` : magnitude;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30), or null. */
+export function isoDate(value: unknown): string | null {
+  if (typeof value !== 'string' || !ISO_DATE.test(value.trim())) return null;
+  const text = value.trim();
+  const parsed = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text ? text : null;
+}

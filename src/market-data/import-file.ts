@@ -12,6 +12,8 @@ export interface RowOrigin {
   line: number | null;
   /** 1-based file line of each holding, in order (holdings CSV only). */
   holdingLines: number[];
+  /** Per holding, the 1-based file line of each of its lots (holdings CSV with lot columns only). */
+  lotLines?: number[][];
 }
 
 /** A file read into API request rows, with their origins, and problems only the file shows. */
@@ -31,6 +33,9 @@ const COLUMNS: Record<ImportKind, string[]> = {
   holdings: ['portfolio_id', 'cash', 'security_id', 'quantity'],
   prices: ['security_id', 'price'],
 };
+
+/** Optional holdings columns, all or none: one line per tax lot, the holding's quantity repeated on each. */
+const LOT_COLUMNS = ['lot_id', 'lot_quantity', 'unit_cost', 'acquired'];
 
 /** A file that cannot be imported: the message says which file and why, for a person to fix. */
 export class ImportFileError extends Error {
@@ -71,27 +76,66 @@ function checkHeader(kind: ImportKind, record: Record<string, string>): void {
     const hint = /[;\t|]/.test(header) ? ' (the file seems to use another delimiter: it must be a comma)' : '';
     throw new Error(`the ${kind} CSV header must name ${COLUMNS[kind].join(',')}; missing ${missing.join(',')}, found ${JSON.stringify(header)}${hint}`);
   }
+  const lotColumns = LOT_COLUMNS.filter((c) => c in record);
+  if (kind === 'holdings' && lotColumns.length > 0 && lotColumns.length < LOT_COLUMNS.length) {
+    const absent = LOT_COLUMNS.filter((c) => !(c in record));
+    throw new Error(`a holdings CSV with tax lots must name all of ${LOT_COLUMNS.join(',')}; missing ${absent.join(',')}`);
+  }
+}
+
+interface HoldingsEntry {
+  row: { portfolio_id: string; cash: string; holdings: Record<string, unknown>[] };
+  origin: RowOrigin & { lotLines: number[][] };
+  /** Index in `row.holdings` of each security's holding that has lots. */
+  lotted: Map<string, number>;
+}
+
+/**
+ * A lot line: the lot joins its security's holding (created on its first lot line), whose
+ * quantity every lot line repeats; the API checks that the lots add up to it.
+ */
+function addLot(entry: HoldingsEntry, record: Record<string, string>, line: number, problems: string[]): void {
+  const { security_id: sid = '', quantity = '', lot_id: lotId = '', lot_quantity: lotQuantity = '', unit_cost: unitCost = '', acquired = '' } = record;
+  let index = entry.lotted.get(sid);
+  if (index === undefined) {
+    index = entry.row.holdings.length;
+    entry.lotted.set(sid, index);
+    entry.row.holdings.push({ security_id: sid, quantity, lots: [] });
+    entry.origin.holdingLines.push(line);
+  }
+  const holding = entry.row.holdings[index]!;
+  if (holding.quantity !== quantity) {
+    const first = entry.origin.holdingLines[index];
+    problems.push(`line ${line}: quantity ${JSON.stringify(quantity)} differs from ${JSON.stringify(holding.quantity)} on line ${first} for security ${sid} of portfolio ${entry.row.portfolio_id}`);
+  }
+  (holding.lots as unknown[]).push({ lot_id: lotId, quantity: lotQuantity, unit_cost: unitCost, acquired });
+  (entry.origin.lotLines[index] ??= []).push(line);
 }
 
 /**
  * Holdings CSV: one line per holding, cash repeated on each; a line with an empty
- * security_id is a cash-only portfolio. Lines of one portfolio need not be adjacent: they
- * are gathered so each portfolio goes whole into one request (an upload replaces it).
+ * security_id is a cash-only portfolio. With the lot columns, a line with a lot_id is one tax
+ * lot (see {@link addLot}). Lines of one portfolio need not be adjacent: they are gathered so
+ * each portfolio goes whole into one request (an upload replaces it).
  */
 async function readHoldingsCsv(file: string): Promise<ImportFile> {
-  const byPortfolio = new Map<string, { row: { portfolio_id: string; cash: string; holdings: unknown[] }; origin: RowOrigin }>();
+  const byPortfolio = new Map<string, HoldingsEntry>();
   const problems: string[] = [];
   let headerChecked = false;
   for await (const { record, info } of csvRecords(file)) {
     if (!headerChecked) checkHeader('holdings', record);
     headerChecked = true;
-    const { portfolio_id: pid = '', cash = '', security_id: sid = '', quantity = '' } = record;
+    const { portfolio_id: pid = '', cash = '', security_id: sid = '', quantity = '', lot_id: lotId = '' } = record;
     let entry = byPortfolio.get(pid);
     if (!entry) {
-      entry = { row: { portfolio_id: pid, cash, holdings: [] }, origin: { line: info.lines, holdingLines: [] } };
+      entry = { row: { portfolio_id: pid, cash, holdings: [] }, origin: { line: info.lines, holdingLines: [], lotLines: [] }, lotted: new Map() };
       byPortfolio.set(pid, entry);
     } else if (cash !== entry.row.cash && (canonicalDecimal(cash) ?? cash) !== (canonicalDecimal(entry.row.cash) ?? entry.row.cash)) {
       problems.push(`line ${info.lines}: cash ${JSON.stringify(cash)} differs from ${JSON.stringify(entry.row.cash)} on line ${entry.origin.line} for portfolio ${pid}`);
+    }
+    if (lotId !== '') {
+      addLot(entry, record, info.lines, problems);
+      continue;
     }
     if (sid === '' && quantity === '') continue;
     entry.row.holdings.push({ security_id: sid, quantity });
@@ -145,6 +189,12 @@ export interface ImportBatch {
   size: number;
 }
 
+/** CSV lines a holding took: one per lot, or one. */
+function linesOf(holding: unknown): number {
+  const lots = (holding as { lots?: unknown } | null)?.lots;
+  return Array.isArray(lots) && lots.length > 0 ? lots.length : 1;
+}
+
 /**
  * Splits rows into requests of at most `maxSize` CSV lines; a portfolio is never split
  * (one bigger than `maxSize` travels alone), since each upload replaces a whole portfolio.
@@ -153,7 +203,7 @@ export function toBatches(file: ImportFile, maxSize: number): ImportBatch[] {
   const batches: ImportBatch[] = [];
   let current: ImportBatch = { rows: [], origins: [], size: 0 };
   file.rows.forEach((row, i) => {
-    const size = Math.max(1, Array.isArray(row.holdings) ? row.holdings.length : 1);
+    const size = Math.max(1, Array.isArray(row.holdings) ? row.holdings.reduce((n: number, h) => n + linesOf(h), 0) : 1);
     if (current.rows.length > 0 && current.size + size > maxSize) {
       batches.push(current);
       current = { rows: [], origins: [], size: 0 };
@@ -171,13 +221,15 @@ export function toBatches(file: ImportFile, maxSize: number): ImportBatch[] {
  * where it is in the file: `line 42 (quantity)`, or the row path for JSON files.
  */
 export function locate(field: string, origins: readonly RowOrigin[], rowOffset = 0): string {
-  const m = /^rows\[(\d+)\](?:\.holdings\[(\d+)\])?(?:\.(\w+))?/.exec(field);
+  const m = /^rows\[(\d+)\](?:\.holdings\[(\d+)\])?(?:\.lots\[(\d+)\])?(?:\.(\w+))?/.exec(field);
   if (!m) return field;
   const row = Number(m[1]);
   const origin = origins[row];
-  const column = m[3] ?? (m[2] !== undefined ? 'holding' : 'row');
+  const lot = m[3] !== undefined && m[2] !== undefined ? origin?.lotLines?.[Number(m[2])]?.[Number(m[3])] : undefined;
+  // A lot's own quantity is the lot_quantity column; `quantity` is the holding's.
+  const column = m[3] !== undefined && m[4] === 'quantity' ? 'lot_quantity' : (m[4] ?? (m[3] !== undefined ? 'lot' : m[2] !== undefined ? 'holding' : 'row'));
   const holdingLine = m[2] !== undefined ? origin?.holdingLines[Number(m[2])] : undefined;
-  const line = holdingLine ?? origin?.line ?? null;
+  const line = lot ?? holdingLine ?? origin?.line ?? null;
   if (line === null) return field.replace(/^rows\[\d+\]/, `rows[${row + rowOffset}]`);
   return `line ${line} (${column})`;
 }

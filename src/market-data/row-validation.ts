@@ -1,5 +1,6 @@
 import type { PortfolioSnapshot } from './types.js';
 import { canonicalDecimal, describeValue, isPositiveDecimal, wholeQuantity } from './decimal-text.js';
+import { readLots, readRecentSales } from './lot-validation.js';
 
 /** One problem in a bulk request, named by its path in the body (`rows[17].holdings[2].quantity`). */
 export interface RowError {
@@ -47,7 +48,7 @@ function readId(value: unknown, field: string, errors: ErrorList): string | null
   return null;
 }
 
-function readHoldings(value: unknown, path: string, errors: ErrorList): PortfolioSnapshot['holdings'] {
+function readHoldings(value: unknown, path: string, portfolioId: string | null, errors: ErrorList): PortfolioSnapshot['holdings'] {
   if (!Array.isArray(value)) {
     errors.add(`${path}.holdings`, `must be an array, got ${describeValue(value)}`);
     return [];
@@ -57,7 +58,7 @@ function readHoldings(value: unknown, path: string, errors: ErrorList): Portfoli
   value.forEach((item: unknown, j) => {
     const at = `${path}.holdings[${j}]`;
     if (!isRecord(item)) {
-      errors.add(at, `must be an object {security_id, quantity}, got ${describeValue(item)}`);
+      errors.add(at, `must be an object {security_id, quantity, lots?}, got ${describeValue(item)}`);
       return;
     }
     const securityId = readId(item.security_id, `${at}.security_id`, errors);
@@ -70,7 +71,8 @@ function readHoldings(value: unknown, path: string, errors: ErrorList): Portfoli
       if (first !== undefined) errors.add(`${at}.security_id`, `duplicate of ${path}.holdings[${first}]`);
       else seen.set(securityId, j);
     }
-    if (securityId !== null && quantity !== null) holdings.push({ securityId, quantity });
+    const lots = readLots(item.lots, at, { portfolioId, securityId, quantity }, errors);
+    if (securityId !== null && quantity !== null) holdings.push(lots === undefined ? { securityId, quantity } : { securityId, quantity, lots });
   });
   return holdings;
 }
@@ -97,7 +99,7 @@ function finish<T>(rows: T[], errors: ErrorList): Validated<T> {
 }
 
 /**
- * Validates a holdings upload `[{portfolio_id, cash, holdings:[{security_id, quantity}]}]`
+ * Validates a holdings upload `[{portfolio_id, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]`
  * completely before anything is written, so one bad row rejects the whole request.
  */
 export function validateHoldingsRows(body: unknown, maxErrors = DEFAULT_MAX_ERRORS): Validated<PortfolioSnapshot> {
@@ -115,13 +117,14 @@ export function validateHoldingsRows(body: unknown, maxErrors = DEFAULT_MAX_ERRO
     if (cash === null) {
       errors.add(`${path}.cash`, `must be a decimal ≥ 0 in plain notation, got ${describeValue(row.cash)}`);
     }
-    const holdings = readHoldings(row.holdings, path, errors);
+    const holdings = readHoldings(row.holdings, path, portfolioId, errors);
+    const recentSales = readRecentSales(row.recent_sales, path, errors);
     if (portfolioId !== null) {
       const first = seen.get(portfolioId);
       if (first !== undefined) errors.add(`${path}.portfolio_id`, `duplicate of rows[${first}]`);
       else seen.set(portfolioId, i);
     }
-    if (portfolioId !== null && cash !== null) rows.push({ portfolioId, cash, holdings });
+    if (portfolioId !== null && cash !== null) rows.push(recentSales === undefined ? { portfolioId, cash, holdings } : { portfolioId, cash, holdings, recentSales });
   });
   return finish(rows, errors);
 }

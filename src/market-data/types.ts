@@ -1,12 +1,14 @@
-import type { HoldingInput } from '../core/optimizer/types.js';
+import type { HoldingInput, RecentSaleInput } from '../core/optimizer/types.js';
 
 /** Cash and holdings of one portfolio, as the market-data source reports them. */
 export interface PortfolioSnapshot {
   portfolioId: string;
   /** Cash balance, decimal string. */
   cash: string;
-  /** Whole-share holdings; securities with quantity 0 may be left out. */
+  /** Whole-share holdings, with their tax lots where known; securities with quantity 0 may be left out. */
   holdings: HoldingInput[];
+  /** Sales of the last weeks, for the wash-sale window; absent when not uploaded. */
+  recentSales?: RecentSaleInput[];
 }
 
 /**

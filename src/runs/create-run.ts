@@ -19,7 +19,7 @@ import { ZERO_COUNTS, type RunChunkDocument, type RunDocument, type RunMode, typ
 import type { RunsRepository } from '../store/runs-repository.js';
 import { planChunks, toChunkDocuments, toModelDocuments, toRebalanceDocuments } from './plan-run.js';
 import { resolveSelection, type ModelIndexSource } from './resolve-selection.js';
-import { toSolveOptions, type RunOptionsInput } from './run-options.js';
+import { recordedOptions, toSolveOptions, type RunOptionsInput } from './run-options.js';
 import { storeMirroredRun } from './store-mirrored-run.js';
 
 /**
@@ -154,8 +154,8 @@ async function planRun(deps: CreateRunDeps, runId: string, request: RunRequest, 
     _id: runId,
     status: empty ? 'completed' : 'queued',
     selection: request.selection,
-    options: { ...request.options },
-    solve_options: toSolveOptions(request.options),
+    options: recordedOptions(request.options, at),
+    solve_options: toSolveOptions(request.options, at),
     priority: priorityForRun(items.length, kind !== 'native'),
     kind,
     mode: request.mode ?? 'execute',

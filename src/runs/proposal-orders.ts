@@ -30,5 +30,6 @@ export function ordersOfResult(runId: string, tradeDate: Date, result: { model_i
       quantity: p.trade_quantity,
       price: p.price,
       trade_date: tradeDate,
+      ...(p.lots === undefined ? {} : { lots: p.lots }),
     }));
 }

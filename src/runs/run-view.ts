@@ -61,7 +61,9 @@ export function toResultJson(doc: ResultDocument, modelName: string | null = nul
       actual_drift: p.actual_drift,
       transaction_type: p.transaction_type,
       trade_quantity: p.trade_quantity,
+      ...(p.lots === undefined ? {} : { lots: p.lots }),
     })),
+    ...(doc.tax === undefined ? {} : { tax: doc.tax }),
   };
 }
 
@@ -77,5 +79,6 @@ export function toOrderJson(doc: OrderDocument) {
     price: doc.price,
     trade_date: doc.trade_date.toISOString(),
     after_cancel: doc.after_cancel === true,
+    ...(doc.lots === undefined ? {} : { lots: doc.lots }),
   };
 }

@@ -3,6 +3,7 @@ import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
 import { KeyedReads } from './keyed-reads.js';
 import { BOUNDED_QUERY_MS, COUNT_CAP } from './bounded-query.js';
+import type { StoredLotSale } from './tax-documents.js';
 
 export const ORDERS_COLLECTION = 'orders';
 
@@ -23,6 +24,11 @@ export interface OrderDocument {
    * flight at the cancel): the order stays, but is known to belong to a cancelled run.
    */
   after_cancel?: true;
+  /**
+   * The lots a sell takes, for the trader; present only on sells of a tax-aware run. The Order
+   * Service's order has no field for them, so they stay on this document and are not sent.
+   */
+  lots?: StoredLotSale[];
 }
 
 /** The natural key is unique, so no chunk delivery can add a second order for the same trade. */

@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { insertIgnoringDuplicates, type InsertOutcome } from './insert-ignoring-duplicates.js';
 import { KeyedReads } from './keyed-reads.js';
 import { BOUNDED_QUERY_MS } from './bounded-query.js';
+import type { StoredLotSale, StoredTaxSummary } from './tax-documents.js';
 
 export const RESULTS_COLLECTION = 'run_results';
 
@@ -24,6 +25,8 @@ export interface StoredPosition {
   actual_drift: string | null;
   transaction_type: 'BUY' | 'SELL' | null;
   trade_quantity: number;
+  /** The lots a sell takes; present only on sells of a tax-aware run whose holding has lots. */
+  lots?: StoredLotSale[];
 }
 
 /**
@@ -46,6 +49,8 @@ export interface ResultDocument {
   cash_after: string | null;
   trade_count: number;
   positions_json: string;
+  /** Realized gains and estimated tax of an optimal tax-aware result; absent otherwise. */
+  tax?: StoredTaxSummary;
   created_at: Date;
 }
 

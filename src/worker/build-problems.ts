@@ -71,7 +71,10 @@ export function buildProblems(
       positions = model.positions.map((p) => ({ securityId: p.security_id, target: p.target, lowDrift: p.low_drift, highDrift: p.high_drift }));
       positionsOf.set(item.modelId, positions);
     }
-    solvable.push({ item, problem: { cash: portfolio.cash, holdings: held, prices: sharedPrices, positions, options } });
+    const problem: ProblemInput = { cash: portfolio.cash, holdings: held, prices: sharedPrices, positions, options };
+    // Lots travel with the holdings; the optimizer reads them, and the sales, only with tax enabled.
+    if (portfolio.recentSales !== undefined) problem.recentSales = portfolio.recentSales;
+    solvable.push({ item, problem });
   }
   return { solvable, unsolvable };
 }

@@ -5,6 +5,7 @@ import type { PoolResult } from '../solver-pool/index.js';
 import { orderId, type OrderDocument } from '../store/orders-repository.js';
 import { resultId, type ResultDocument, type ResultStatus } from '../store/results-repository.js';
 import type { RunCounts } from '../store/run-documents.js';
+import { storedLotSales } from '../store/tax-documents.js';
 import { storedRebalance, type StoredRebalance } from './stored-rebalance.js';
 
 /** What a run and a chunk contribute to every document written. */
@@ -50,6 +51,7 @@ export function resultDocument(
     cash_after: status === 'optimal' ? (outcome?.cashAfter ?? null) : (outcome?.cashBefore ?? null),
     trade_count: status === 'optimal' ? (outcome?.trades.length ?? 0) : 0,
     positions_json: outcome?.positionsJson ?? '[]',
+    ...(status === 'optimal' && outcome?.tax !== undefined ? { tax: outcome.tax } : {}),
     created_at: ctx.now,
   };
 }
@@ -72,6 +74,7 @@ export function documentsForSolve(ctx: ChunkContext, item: RunItem, problem: Pro
     quantity: t.quantity,
     price: t.price,
     trade_date: ctx.tradeDate,
+    ...(t.lots === undefined ? {} : { lots: storedLotSales(t.lots) }),
   }));
   return { result: resultDocument(ctx, item, 'optimal', null, outcome), orders };
 }

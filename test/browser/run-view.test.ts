@@ -103,6 +103,36 @@ describe('the run view against the read contract', () => {
     await page.close();
   }, 30_000);
 
+  it('when the run is tax-aware, then the tax columns show, and the portfolio page has the tax panel and the lots sold; otherwise they are hidden', async () => {
+    const base = await serve({ total: 12, step: 12, tax: true });
+    const { page, errors } = await open(base, await submit(base));
+    page.setDefaultTimeout(15_000);
+    await page.locator('h1 [data-status="completed_with_errors"]').waitFor();
+    await page.locator('[data-testid=results] th.tax-col', { hasText: 'Est. tax' }).waitFor({ state: 'visible' });
+    await page.locator('[data-testid=results] td.tax-col', { hasText: '-3.66' }).first().waitFor({ state: 'visible' });
+    await page.locator('[data-testid=orders] td.tax-col', { hasText: 'LT-1' }).first().waitFor({ state: 'visible' });
+    expect(await page.locator('[data-testid=orders] td.tax-col', { hasText: 'LT-1' }).first().textContent()).toMatch(/^LT-1 ×\d+ \(-40\.50 long\)\nST-9 ×2 \(12\.00 short\)$/);
+    await page.locator('[data-testid=results] tbody tr').first().locator('a').first().click();
+    await page.locator('[data-testid=tax] [data-testid=estimated_tax] .value', { hasText: '-3.66' }).waitFor();
+    expect(await page.locator('[data-testid=lots] tbody tr').count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: new URL('run-view-tax-portfolio.png', ARTIFACTS).pathname });
+    await page.close();
+
+    const plainBase = await serve({ total: 12, step: 12 });
+    const plain = await open(plainBase, await submit(plainBase));
+    plain.page.setDefaultTimeout(15_000);
+    await plain.page.locator('h1 [data-status="completed_with_errors"]').waitFor();
+    await plain.page.locator('[data-testid=results-status]', { hasText: '1–12 of 12' }).waitFor();
+    expect(await plain.page.locator('[data-testid=results] th.tax-col').isVisible()).toBe(false);
+    expect(await plain.page.locator('[data-testid=orders] td.tax-col').first().isVisible()).toBe(false);
+    await plain.page.locator('[data-testid=results] tbody tr').first().locator('a').first().click();
+    await plain.page.locator('[data-testid=positions]').waitFor();
+    expect(await plain.page.locator('[data-testid=tax]').count()).toBe(0);
+    expect(await plain.page.locator('[data-testid=lots]').count()).toBe(0);
+    expect([...errors, ...plain.errors]).toEqual([]);
+    await plain.page.close();
+  }, 60_000);
+
   it('when the run moves, then the charts draw from the summary with a legend for every colour; mid-run and finished screenshots', async () => {
     const base = await serve({ total: 3000, step: 150 });
     const { page, errors } = await open(base, await submit(base));

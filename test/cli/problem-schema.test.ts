@@ -52,6 +52,29 @@ describe('problem JSON → ProblemInput', () => {
     expect(message).not.toContain('Invalid input');
   });
 
+  it('when holdings carry lots and the problem recent sales and a tax option, then all map onto the input', () => {
+    const lots = [{ lot_id: 'L1', quantity: 3, unit_cost: 9.5, acquired: '2025-01-02' }];
+    const parsed = parseProblem({
+      ...base,
+      holdings: [{ security_id: id, quantity: 3, lots }],
+      recent_sales: [{ security_id: id, date: '2026-01-05', quantity: 2, realized_gain: -4.25 }],
+      options: { tax: { enabled: true, short_term_rate: 0.37, long_term_rate: '0.2', as_of: '2026-02-01' } },
+    });
+    expect(parsed).toMatchObject({
+      ok: true,
+      input: {
+        holdings: [{ securityId: id, quantity: 3, lots: [{ lotId: 'L1', quantity: 3, unitCost: '9.5', acquired: '2025-01-02' }] }],
+        recentSales: [{ securityId: id, date: '2026-01-05', quantity: 2, realizedGain: '-4.25' }],
+        options: { tax: { enabled: true, shortTermRate: '0.37', longTermRate: '0.2', longTermDays: 365, weight: '1', washSaleDays: 30, harvestLosses: false, asOf: '2026-02-01' } },
+      },
+    });
+  });
+
+  it('when a tax field is out of range, then the error names it', () => {
+    const parsed = parseProblem({ ...base, options: { tax: { enabled: true, short_term_rate: '1.2', long_term_rate: '0.2' } } });
+    expect(parsed).toMatchObject({ ok: false, field: 'options.tax.short_term_rate' });
+  });
+
   it('when the line is not JSON, then the field is json and the id is unknown', () => {
     expect(parseProblemLine('{"id": 1,')).toMatchObject({ ok: false, id: null, field: 'json' });
   });

@@ -122,6 +122,49 @@ describe('ogs solve', () => {
     expect(typeof result.solve_ms).toBe('number');
   });
 
+  it('when the README tax example is solved, then the sell takes the short-term loss lot and the tax summary is printed', () => {
+    // The example in README.md ("Tax-aware rebalancing"), verbatim.
+    const example = {
+      id: 'lots',
+      cash: '100',
+      holdings: [
+        {
+          security_id: 'A',
+          quantity: 10,
+          lots: [
+            { lot_id: 'L1', quantity: 6, unit_cost: '50', acquired: '2020-01-01' },
+            { lot_id: 'L2', quantity: 4, unit_cost: '120', acquired: '2026-01-10' },
+          ],
+        },
+      ],
+      prices: { A: '100', B: '10' },
+      model: {
+        positions: [
+          { security_id: 'A', target: '0.5', low_drift: '0.05', high_drift: '0.05' },
+          { security_id: 'B', target: '0.45', low_drift: '0.05', high_drift: '0.05' },
+        ],
+      },
+      options: { tax: { enabled: true, short_term_rate: '0.37', long_term_rate: '0.2', as_of: '2026-03-01' } },
+    };
+    const run = ogs(['solve', '--jsonl'], `${JSON.stringify(example)}\n`);
+    expect(run.code).toBe(0);
+    const [result] = lines(run.stdout);
+    expect(result).toEqual({
+      id: 'lots',
+      status: 'optimal',
+      objective: 55,
+      quantities: { A: 6, B: 49 },
+      trades: [
+        { security_id: 'A', transaction_type: 'SELL', quantity: 4, lots: [{ lot_id: 'L2', quantity: 4, realized_gain: '-80', term: 'short' }] },
+        { security_id: 'B', transaction_type: 'BUY', quantity: 49 },
+      ],
+      cash_after: '10',
+      tax: { short_term_gain: '0', short_term_loss: '80', long_term_gain: '0', long_term_loss: '0', estimated_tax: '-29.6' },
+      reason: null,
+      solve_ms: expect.any(Number),
+    });
+  });
+
   it('when the problem file has a bad field, then it exits 2 naming the field', () => {
     const file = join(dir, 'bad.json');
     const json = problemJson('bad', randomProblem(1));

@@ -1,5 +1,6 @@
 import { HEX_ID, canonicalId } from '../../core/ids/canonical-id.js';
 import { z } from 'zod';
+import type { HoldingInput, RecentSaleInput } from '../../core/optimizer/types.js';
 import { NotFound } from '../../errors/index.js';
 import { importHoldings } from '../../market-data/import-holdings.js';
 import type { ImportOutcome } from '../../market-data/import-outcome.js';
@@ -36,6 +37,19 @@ const ALL_OR_NOTHING =
   '(JSON numbers are accepted but may already have lost digits in parsing); they are stored in ' +
   'canonical form ("0100.50" reads back as "100.5").';
 
+const lotOutput = z.object({ lot_id: z.string(), quantity: z.number().int(), unit_cost: z.string(), acquired: z.string() });
+const saleOutput = z.object({ security_id: z.string(), date: z.string(), quantity: z.number().int(), realized_gain: z.string() });
+
+function holdingJson(h: HoldingInput) {
+  const base = { security_id: h.securityId, quantity: h.quantity };
+  if (h.lots === undefined) return base;
+  return { ...base, lots: h.lots.map((l) => ({ lot_id: l.lotId, quantity: l.quantity, unit_cost: l.unitCost, acquired: l.acquired })) };
+}
+
+function saleJson(s: RecentSaleInput) {
+  return { security_id: s.securityId, date: s.date, quantity: s.quantity, realized_gain: s.realizedGain };
+}
+
 function answer(outcome: ImportOutcome): RouteResult {
   if (outcome.status === 'written') return { status: 200, body: outcome.counts };
   const first = outcome.errors[0];
@@ -53,9 +67,16 @@ export const marketDataRoutes: RouteDefinition[] = [
     path: '/api/v1/portfolios/holdings',
     mutates: true,
     summary: 'Replace the holdings and cash snapshot of many portfolios',
-    description: `Body: \`[{portfolio_id, cash, holdings:[{security_id, quantity}]}]\`. Each listed portfolio's snapshot is replaced as a whole; unlisted portfolios are untouched. ${ALL_OR_NOTHING}`,
+    description:
+      `Body: \`[{portfolio_id, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]\`. Each listed portfolio's snapshot is replaced as a whole; unlisted portfolios are untouched. ` +
+      'Tax data is optional: a holding may list its lots `[{lot_id, quantity, unit_cost, acquired: "YYYY-MM-DD"}]`, which must add up to its quantity ' +
+      '(else 400 naming portfolio and security), and a portfolio its `recent_sales` `[{security_id, date, quantity, realized_gain}]` (negative gain = loss) for the wash-sale window. ' +
+      ALL_OR_NOTHING,
     tags: ['market data'],
-    body: rowsBody('Portfolios: portfolio_id (24 hex), cash (decimal ≥ 0), holdings (security_id, whole quantity ≥ 0).'),
+    body: rowsBody(
+      'Portfolios: portfolio_id (24 hex), cash (decimal ≥ 0), holdings (security_id, whole quantity ≥ 0, optional lots: lot_id, quantity ≥ 1, unit_cost decimal ≥ 0, acquired date), ' +
+        'optional recent_sales (security_id, date, quantity ≥ 1, realized_gain signed decimal).',
+    ),
     responses: {
       200: { description: 'Written', schema: counts },
       400: { description: 'Invalid rows; nothing written', schema: rejected },
@@ -91,7 +112,8 @@ export const marketDataRoutes: RouteDefinition[] = [
         schema: z.object({
           portfolio_id: z.string(),
           cash: z.string(),
-          holdings: z.array(z.object({ security_id: z.string(), quantity: z.number().int() })),
+          holdings: z.array(z.object({ security_id: z.string(), quantity: z.number().int(), lots: z.array(lotOutput).optional().meta({ description: 'Present when lots were uploaded.' }) })),
+          recent_sales: z.array(saleOutput).optional().meta({ description: 'Present when recent sales were uploaded.' }),
           updated_at: z.string(),
         }),
       },
@@ -105,7 +127,8 @@ export const marketDataRoutes: RouteDefinition[] = [
         body: {
           portfolio_id: found.portfolioId,
           cash: found.cash,
-          holdings: found.holdings.map((h) => ({ security_id: h.securityId, quantity: h.quantity })),
+          holdings: found.holdings.map(holdingJson),
+          ...(found.recentSales === undefined ? {} : { recent_sales: found.recentSales.map(saleJson) }),
           updated_at: found.updatedAt.toISOString(),
         },
       };

@@ -1,6 +1,7 @@
 import { HEX_ID, canonicalId } from '../../core/ids/canonical-id.js';
 import { MAX_OPTION_MONEY_PLACES, optionAmountFits } from '../../core/optimizer/problem.js';
 import { z } from 'zod';
+import { taxOptionsSchema } from '../../runs/tax-options.js';
 
 const hexId = (example: string) =>
   z.string().regex(HEX_ID, 'must be a 24-character hex id').transform(canonicalId).meta({ example });
@@ -35,6 +36,7 @@ export const runOptions = z
     no_buy: z.array(securityId).max(1_000).optional(),
     no_sell: z.array(securityId).max(1_000).optional(),
     mode: z.enum(['target', 'band']).optional(),
+    tax: taxOptionsSchema.optional(),
   })
   .strict()
   .meta({ id: 'RunOptions', description: 'Per-run solver options; every key optional.' });
@@ -121,6 +123,15 @@ export const runOutput = z
   })
   .meta({ id: 'Run' });
 
+const lotSale = z
+  .object({
+    lot_id: z.string(),
+    quantity: z.number().int(),
+    realized_gain: z.string().meta({ description: '(price − unit cost) × quantity, exact; negative for a loss.' }),
+    term: z.enum(['short', 'long']),
+  })
+  .meta({ id: 'LotSale' });
+
 const position = z.object({
   security_id: z.string(),
   price: z.string(),
@@ -134,7 +145,18 @@ const position = z.object({
   actual_drift: z.string().nullable(),
   transaction_type: z.enum(['BUY', 'SELL']).nullable(),
   trade_quantity: z.number().int(),
+  lots: z.array(lotSale).optional().meta({ description: 'The lots a sell takes; only on sells of a tax-aware run whose holding has lots.' }),
 });
+
+const taxSummary = z
+  .object({
+    short_term_gain: z.string(),
+    short_term_loss: z.string().meta({ description: 'Size of the short-term losses, ≥ 0.' }),
+    long_term_gain: z.string(),
+    long_term_loss: z.string().meta({ description: 'Size of the long-term losses, ≥ 0.' }),
+    estimated_tax: z.string().meta({ description: 'Σ rate × realized gain over the lots sold (losses count negative).' }),
+  })
+  .meta({ id: 'TaxSummary', description: 'Realized gains and losses of the sells and their estimated tax; exact decimal strings.' });
 
 export const resultOutput = z
   .object({
@@ -149,6 +171,7 @@ export const resultOutput = z
     cash_after: z.string().nullable(),
     trade_count: z.number().int(),
     positions: z.array(position),
+    tax: taxSummary.optional().meta({ description: 'Only on optimal results of a tax-aware run.' }),
   })
   .meta({ id: 'RunResult' });
 
@@ -164,6 +187,10 @@ export const orderOutput = z
     price: z.string(),
     trade_date: z.string(),
     after_cancel: z.boolean().meta({ description: 'The chunk that wrote this order finished after its run was cancelled (it was in flight); such orders are never sent.' }),
+    lots: z
+      .array(lotSale)
+      .optional()
+      .meta({ description: 'The lots a sell takes (tax-aware runs). Kept here for the trader: the Order Service order has no field for them, so they are not sent.' }),
   })
   .meta({ id: 'Order' });
 

@@ -14,8 +14,12 @@ Files:
   holdings CSV  header portfolio_id,cash,security_id,quantity; one line per holding with the
                 portfolio's cash repeated; a line with empty security_id and quantity is a
                 cash-only portfolio. Each listed portfolio's snapshot is replaced as a whole.
+                Tax lots: add the columns lot_id,lot_quantity,unit_cost,acquired (YYYY-MM-DD)
+                and write one line per lot, the holding's quantity repeated on each; the lots
+                must add up to it. Recent sales (wash-sale window) go in a JSON file.
   prices CSV    header security_id,price
-  JSON          the API body: [{portfolio_id, cash, holdings:[{security_id, quantity}]}] or [{security_id, price}]
+  JSON          the API body: [{portfolio_id, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]
+                or [{security_id, price}]
 
 The whole file is checked first; if any line is bad nothing is sent and every bad line is
 listed. Then it goes in batches; each batch is all-or-nothing. If a batch fails, the batches

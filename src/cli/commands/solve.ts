@@ -17,12 +17,18 @@ Flags:
   --threads N         solver threads in --jsonl mode (default: THREAD_POOL_MAX_WORKERS, 2)
   -h, --help          this text
 
-Problem: {"id", "cash", "holdings":[{"security_id","quantity"}], "prices":{"<security_id>": price},
+Problem: {"id", "cash", "holdings":[{"security_id","quantity","lots"?}], "prices":{"<security_id>": price},
           "model":{"positions":[{"security_id","target","low_drift","high_drift"}]},
+          "recent_sales"?:[{"security_id","date","quantity","realized_gain"}],
           "options":{"cash_reserve","min_trade_value","lot_sizes":{},"no_buy":[],"no_sell":[],
-                     "mode":"target"|"band","deadline_ms"}}   (decimals as strings or numbers)
+                     "mode":"target"|"band","deadline_ms","tax"}}   (decimals as strings or numbers)
+          lots: [{"lot_id","quantity","unit_cost","acquired":"YYYY-MM-DD"}]
+          tax:  {"enabled","short_term_rate","long_term_rate","long_term_days","weight",
+                 "wash_sale_days","harvest_losses","as_of"}   (as_of defaults to today, UTC)
 Result:  {"id","status":"optimal"|"infeasible"|"timeout"|"invalid"|"failed","objective","quantities",
-          "trades":[{"security_id","transaction_type","quantity"}],"cash_after","reason","solve_ms"}
+          "trades":[{"security_id","transaction_type","quantity","lots"?}],"cash_after","tax"?,"reason","solve_ms"}
+          lots sold: [{"lot_id","quantity","realized_gain","term":"short"|"long"}]
+          tax: {"short_term_gain","short_term_loss","long_term_gain","long_term_loss","estimated_tax"}
 
 Exit codes: 0 answered (whatever each status), 2 usage error or, for FILE.json, an invalid problem.
 `;

@@ -12,6 +12,8 @@ export interface RunsStubOptions {
   contract?: boolean;
   /** Every request's path and query, in order. */
   requests?: string[];
+  /** A tax-aware run: `options.tax`, a tax summary on optimal results and lots on their sells. @defaultValue false */
+  tax?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -63,10 +65,22 @@ function result(i: number): Row {
   };
 }
 
+/** The result as a tax-aware run stores it: each sell split over two lots, and the summary. */
+function withTax(r: Row): Row {
+  if (r.status !== 'optimal') return r;
+  const positions = (r.positions as Row[]).map((p) => {
+    if (p.transaction_type !== 'SELL') return p;
+    const q = Number(p.trade_quantity);
+    return { ...p, lots: [{ lot_id: 'LT-1', quantity: q - 2, realized_gain: '-40.5', term: 'long' }, { lot_id: 'ST-9', quantity: 2, realized_gain: '12', term: 'short' }] };
+  });
+  return { ...r, positions, tax: { short_term_gain: '12', short_term_loss: '0', long_term_gain: '0', long_term_loss: '40.5', estimated_tax: '-3.66' } };
+}
+
 function orders(results: Row[]): Row[] {
   return results.flatMap((r) => (r.positions as Row[]).filter((p) => p.transaction_type).map((p, k) => ({
     order_id: `${String(r.portfolio_id)}-${k}`, run_id: 'stub', portfolio_id: r.portfolio_id, model_id: r.model_id, security_id: p.security_id,
     transaction_type: p.transaction_type, quantity: p.trade_quantity, price: p.price, trade_date: '2026-01-02',
+    ...(p.lots ? { lots: p.lots } : {}),
   })));
 }
 
@@ -135,7 +149,7 @@ function page(rows: Row[], req: Request, contract: boolean): Row {
  * /work/briefs/readcontract.md when `contract` is on). A run advances by `step` portfolios per poll.
  */
 export function runsApiStub(options: RunsStubOptions = {}): Router {
-  const { total = 12, step = 4, pageDelayMs = 0, contract = true, requests } = options;
+  const { total = 12, step = 4, pageDelayMs = 0, contract = true, requests, tax = false } = options;
   const runs = new Map<string, Entry>();
   const router = Router();
   router.use((req, _res, next) => {
@@ -157,8 +171,8 @@ export function runsApiStub(options: RunsStubOptions = {}): Router {
   const find = (id: string) => runs.get(id);
   router.post('/api/v1/runs', (_req, res) => {
     const run_id = `run${runs.size + 1}`;
-    const run = { run_id, status: 'queued', total, processed: 0, succeeded: 0, infeasible: 0, timed_out: 0, failed: 0, orders: 0, selection: { all: true }, options: {}, priority: 1, created_at: new Date().toISOString(), started_at: null, finished_at: null, elapsed_ms: null, links: {} };
-    runs.set(run_id, { run, results: Array.from({ length: total }, (_v, i) => result(i)) });
+    const run = { run_id, status: 'queued', total, processed: 0, succeeded: 0, infeasible: 0, timed_out: 0, failed: 0, orders: 0, selection: { all: true }, options: tax ? { tax: { enabled: true, short_term_rate: '0.37', long_term_rate: '0.2', as_of: '2026-01-02' } } : {}, priority: 1, created_at: new Date().toISOString(), started_at: null, finished_at: null, elapsed_ms: null, links: {} };
+    runs.set(run_id, { run, results: Array.from({ length: total }, (_v, i) => (tax ? withTax(result(i)) : result(i))) });
     res.status(202).json(run);
   });
   router.get('/api/v1/models', (_req, res) => void res.json(MODELS));

@@ -91,6 +91,66 @@ describe('ogs import against the real API', () => {
     expect(t.err()).toContain('Nothing was written.');
   });
 
+  it('when a holdings CSV has lot columns, then each lot line joins its holding and the lots are stored', async () => {
+    const csv = file(
+      'lots.csv',
+      [
+        'portfolio_id,cash,security_id,quantity,lot_id,lot_quantity,unit_cost,acquired',
+        `${id(40)},50,${id(101)},10,L1,6,10.50,2024-01-15`,
+        `${id(40)},50,${id(102)},3,,,,`,
+        `${id(40)},50,${id(101)},10,L2,4,12,2026-02-01`,
+      ].join('\n'),
+    );
+    const t = io(env);
+    const code = await runCli(['import', 'holdings', csv], t.io);
+    expect(t.err()).toBe('batch 1/1 written: 3/3 holding lines\n');
+    expect(code).toBe(0);
+    expect((await api.services.holdings.findMany([id(40)])).get(id(40))).toEqual({
+      portfolioId: id(40),
+      cash: '50',
+      holdings: [
+        {
+          securityId: id(101),
+          quantity: 10,
+          lots: [
+            { lotId: 'L1', quantity: 6, unitCost: '10.5', acquired: '2024-01-15' },
+            { lotId: 'L2', quantity: 4, unitCost: '12', acquired: '2026-02-01' },
+          ],
+        },
+        { securityId: id(102), quantity: 3 },
+      ],
+    });
+  });
+
+  it('when lots do not add up to the holding quantity, then the line, portfolio and security are named and nothing is sent', async () => {
+    const csv = file(
+      'lots-bad.csv',
+      [
+        'portfolio_id,cash,security_id,quantity,lot_id,lot_quantity,unit_cost,acquired',
+        `${id(41)},0,${id(101)},10,L1,6,10,2024-01-15`,
+        `${id(41)},0,${id(101)},10,L2,3,12,2024-02-30`,
+        `${id(41)},0,${id(101)},10,L1,1,12,2024-03-01`,
+      ].join('\n'),
+    );
+    const t = io(env);
+    expect(await runCli(['import', 'holdings', csv], t.io)).toBe(1);
+    expect(t.err()).toContain('line 3 (acquired): must be a date YYYY-MM-DD, got "2024-02-30"');
+    expect(t.err()).toContain('line 4 (lot_id): duplicate of rows[0].holdings[0].lots[0]');
+    expect(t.err()).toContain('nothing was sent');
+    const sum = file('lots-sum.csv', ['portfolio_id,cash,security_id,quantity,lot_id,lot_quantity,unit_cost,acquired', `${id(42)},0,${id(101)},10,L1,6,10,2024-01-15`].join('\n'));
+    const s = io(env);
+    expect(await runCli(['import', 'holdings', sum], s.io)).toBe(1);
+    expect(s.err()).toContain(`line 2 (lots): lots of portfolio ${id(42)} security ${id(101)} add up to 6 shares, not the holding's quantity 10`);
+    expect(await api.services.holdings.findMany([id(41), id(42)])).toEqual(new Map());
+  });
+
+  it('when only some lot columns are named, then the header is refused', async () => {
+    const csv = file('lots-header.csv', ['portfolio_id,cash,security_id,quantity,lot_id', `${id(43)},0,${id(101)},10,L1`].join('\n'));
+    const t = io(env);
+    expect(await runCli(['import', 'holdings', csv], t.io)).toBe(1);
+    expect(t.err()).toContain('must name all of lot_id,lot_quantity,unit_cost,acquired; missing lot_quantity,unit_cost,acquired');
+  });
+
   it('when a JSON file is imported, then it is sent as the API body', async () => {
     const json = file('p.json', JSON.stringify([{ security_id: id(401), price: '99.990' }]));
     const t = io(env);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { deriveRebalance, type PositionOutcome, type ProblemInput } from '../../../src/core/optimizer/index.js';
+import { deriveRebalance, solveAndDerive, type PositionOutcome, type ProblemInput } from '../../../src/core/optimizer/index.js';
 import type { StoredPosition } from '../../../src/store/results-repository.js';
 import { storedRebalance } from '../../../src/worker/stored-rebalance.js';
 import { generate, random } from '../../support/oracle/generator.js';
@@ -53,5 +53,55 @@ describe('stored rebalance', () => {
       }),
       { numRuns: 200, seed: 29 },
     );
+  });
+  it('when a tax-aware sell takes lots, then the stored position, the trade and the summary carry them', () => {
+    const a = 'a'.repeat(24);
+    const b = 'b'.repeat(24);
+    const input: ProblemInput = {
+      cash: '100',
+      holdings: [
+        {
+          securityId: a,
+          quantity: 10,
+          lots: [
+            { lotId: 'old "1"', quantity: 6, unitCost: '50', acquired: '2020-01-01' },
+            { lotId: 'L2', quantity: 4, unitCost: '120', acquired: '2026-01-10' },
+          ],
+        },
+      ],
+      prices: { [a]: '100', [b]: '10' },
+      positions: [
+        { securityId: a, target: '0.5', lowDrift: '0.05', highDrift: '0.05' },
+        { securityId: b, target: '0.45', lowDrift: '0.05', highDrift: '0.05' },
+      ],
+      options: { tax: { enabled: true, shortTermRate: '0.37', longTermRate: '0.2', asOf: '2026-03-01' } },
+    };
+    const solved = solveAndDerive(input, {});
+    const result = storedRebalance(solved.rebalance!);
+    const positions = JSON.parse(result.positionsJson) as StoredPosition[];
+    const sell = positions.find((p) => p.transaction_type === 'SELL')!;
+    expect(sell.lots).toEqual([{ lot_id: 'L2', quantity: 4, realized_gain: '-80', term: 'short' }]);
+    expect(positions.find((p) => p.transaction_type === 'BUY')?.lots).toBeUndefined();
+    expect(result.trades.find((t) => t.transactionType === 'SELL')?.lots).toEqual([{ lotId: 'L2', quantity: 4, realizedGain: '-80', term: 'short' }]);
+    expect(result.tax).toEqual({ short_term_gain: '0', short_term_loss: '80', long_term_gain: '0', long_term_loss: '0', estimated_tax: '-29.6' });
+    // Written by hand, it must still be exactly what JSON.stringify writes (the lot id needs escaping).
+    const sold = storedRebalance({ ...solved.rebalance!, trades: solved.rebalance!.trades.map((t) => (t.lots ? { ...t, lots: [{ ...t.lots[0]!, lotId: 'old "1"' }] } : t)) });
+    expect(JSON.parse(sold.positionsJson)).toEqual(positions.map((p) => (p.lots ? { ...p, lots: [{ ...p.lots[0], lot_id: 'old "1"' }] } : p)));
+  });
+
+  it('when tax is off, then nothing about lots or tax is stored, lots or not', () => {
+    const a = 'a'.repeat(24);
+    const input: ProblemInput = {
+      cash: '0',
+      holdings: [{ securityId: a, quantity: 10, lots: [{ lotId: 'L', quantity: 10, unitCost: '1', acquired: '2020-01-01' }] }],
+      prices: { [a]: '100' },
+      positions: [{ securityId: a, target: '0.5', lowDrift: '0.05', highDrift: '0.05' }],
+      options: { tax: { enabled: false, shortTermRate: '0', longTermRate: '0', asOf: '2026-03-01' } },
+    };
+    const withLots = storedRebalance(solveAndDerive(input, {}).rebalance!);
+    const without = storedRebalance(solveAndDerive({ ...input, holdings: [{ securityId: a, quantity: 10 }], options: {} }, {}).rebalance!);
+    expect(withLots).toEqual(without);
+    expect(withLots.tax).toBeUndefined();
+    expect(withLots.positionsJson).not.toContain('lots');
   });
 });

@@ -5,6 +5,7 @@ import { fmtInt, h } from './dom.js';
  * error when one fails. Pages forward with the API's `next` cursor when the answer has one
  * (back by the cursors already seen); an answer without `next` (an older server) pages by offset.
  *
+ * `headers`: a label, or `{label, num?, class?}` (`class` goes on the header cell, e.g. `tax-col`).
  * `load({after, offset, limit})` resolves with `{items, total, next?}`; `row(item)` builds a `<tr>`.
  * `reload()` fetches the current page again (live runs); a reload never overlaps a load.
  */
@@ -22,7 +23,7 @@ export function pagedTable({ testId, headers, load, row, empty, limit = 25 }) {
   // Disabled until the first page says where it is.
   const prev = h('button', { onclick: () => go(-1), disabled: true }, '← Previous');
   const next = h('button', { onclick: () => go(1), disabled: true }, 'Next →');
-  const table = h('table', { 'data-testid': testId }, h('thead', {}, h('tr', {}, headers.map((t) => h('th', { class: t.num ? 'num' : undefined }, t.label ?? t)))), body);
+  const table = h('table', { 'data-testid': testId }, h('thead', {}, h('tr', {}, headers.map((t) => h('th', { class: [t.num ? 'num' : '', t.class ?? ''].join(' ').trim() || undefined }, t.label ?? t)))), body);
   const element = h('div', { class: 'paged' }, error, table, h('div', { class: 'pager' }, prev, next, status));
 
   function go(step) {

@@ -1,6 +1,7 @@
 import { findResult, modelNameMap } from './api.js';
 import { badge, card, COLOURS, fmtInt, fmtMoney, fmtPoints, fmtWeight, h, legend, modelLabel } from './dom.js';
 import { driftChart } from './drift-chart.js';
+import { lotsTable, taxPanel } from './tax-view.js';
 
 /** How far a weight is outside [target − low, target + high], as a fraction (0 inside). */
 export function outsideBand(weight, p) {
@@ -48,6 +49,8 @@ function render(root, runId, r, modelName) {
       card('Cash after', fmtMoney(r.cash_after), 'cash_after'),
       card('Trades', fmtInt(r.trade_count), 'trade_count'),
     ),
+    taxPanel(r),
+    lotsTable(positions),
     positions.length > 0 ? h('h2', {}, 'Weights against drift bands (% of market value)') : null,
     positions.length > 0 ? legend([[COLOURS.band, 'drift band'], [COLOURS.target, 'target'], [COLOURS.before, 'weight before'], [COLOURS.after, 'weight after']], 'drift-legend') : null,
     positions.length > 0 ? h('div', { class: 'chart' }, driftChart(positions)) : null,

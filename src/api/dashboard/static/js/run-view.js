@@ -3,6 +3,7 @@ import { badge, card, fmtDate, fmtInt, fmtMoney, fmtMs, h, isFinal, modelLabel, 
 import { pagedTable } from './paged-table.js';
 import { runCharts } from './run-charts.js';
 import { sendingSection } from './sending-view.js';
+import { lotsText, taxCell, taxEnabled } from './tax-view.js';
 
 /**
  * Refresh periods (docs/OPERATIONS.md "Run view"; test/api/operations-doc checks the text).
@@ -52,14 +53,15 @@ function header(run) {
   );
 }
 
-const RESULT_HEADERS = ['Portfolio', 'Model', 'Outcome', { label: 'Market value', num: true }, { label: 'Cash after', num: true }, { label: 'Trades', num: true }, 'Reason'];
-const ORDER_HEADERS = ['Portfolio', 'Model', 'Security', 'Side', { label: 'Quantity', num: true }, { label: 'Price', num: true }, 'Trade date'];
+// The tax columns show only for a tax-aware run (the view's `with-tax` class, dashboard.css).
+const RESULT_HEADERS = ['Portfolio', 'Model', 'Outcome', { label: 'Market value', num: true }, { label: 'Cash after', num: true }, { label: 'Trades', num: true }, { label: 'Est. tax', num: true, class: 'tax-col' }, 'Reason'];
+const ORDER_HEADERS = ['Portfolio', 'Model', 'Security', 'Side', { label: 'Quantity', num: true }, { label: 'Price', num: true }, 'Trade date', { label: 'Lots', class: 'tax-col' }];
 
 function resultRow(runId, names) {
   return (r) => h('tr', { 'data-portfolio': r.portfolio_id },
     h('td', {}, portfolioLink(runId, r)), h('td', {}, modelLabel(r.model_id, r.model_name ?? names.get(r.model_id))), h('td', {}, badge(r.status)),
     h('td', { class: 'num' }, fmtMoney(r.market_value)), h('td', { class: 'num' }, fmtMoney(r.cash_after)),
-    h('td', { class: 'num' }, fmtInt(r.trade_count)), h('td', {}, r.reason ?? ''));
+    h('td', { class: 'num' }, fmtInt(r.trade_count)), taxCell(r.tax ? fmtMoney(r.tax.estimated_tax) : '—', true), h('td', {}, r.reason ?? ''));
 }
 
 function orderRow(runId, names) {
@@ -67,7 +69,7 @@ function orderRow(runId, names) {
     h('td', {}, portfolioLink(runId, o)), h('td', {}, modelLabel(o.model_id, o.model_name ?? names.get(o.model_id))),
     h('td', { class: 'id', title: `security ${o.security_id}` }, o.ticker ?? o.security_id),
     h('td', {}, h('span', { class: `side ${o.transaction_type}` }, o.transaction_type)), h('td', { class: 'num' }, fmtInt(o.quantity)),
-    h('td', { class: 'num' }, fmtMoney(o.price)), h('td', {}, o.trade_date ?? ''));
+    h('td', { class: 'num' }, fmtMoney(o.price)), h('td', {}, o.trade_date ?? ''), taxCell(lotsText(o.lots)));
 }
 
 /** Tabs over the non-optimal statuses; `not_optimal` (all of them) unless the server predates it. */
@@ -131,14 +133,16 @@ export function runView(root, runId) {
     load: async (paging) => { const page = await listResults(runId, paging); remember(runId, page.items); return page; } });
   const orders = pagedTable({ testId: 'orders', headers: ORDER_HEADERS, row: orderRow(runId, names), empty: 'No orders yet.', load: (paging) => listOrders(runId, paging) });
   const sending = sendingSection(runId, later, () => run);
-  root.replaceChildren(h('p', {}, h('a', { href: '#/' }, '← All runs')), head, charts, sending.element, failures.element,
+  const view = h('div', {}, h('p', {}, h('a', { href: '#/' }, '← All runs')), head, charts, sending.element, failures.element,
     h('h2', {}, 'Portfolios'), results.element, h('h2', {}, 'Orders'), orders.element);
+  root.replaceChildren(view);
 
   async function pollHeader() {
     try {
       const wasLive = run === undefined || !isFinal(run.status);
       run = await getRun(runId);
       head.replaceChildren(header(run));
+      view.classList.toggle('with-tax', taxEnabled(run));
       failures.title.textContent = `Not optimal (${fmtInt(notOptimalCount(run))})`;
       if (!isFinal(run.status)) later(pollHeader, HEADER_POLL_MS);
       // The run just ended: show the final tables and pictures now, not at the next period.
