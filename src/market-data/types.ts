@@ -7,6 +7,14 @@ export interface PortfolioSnapshot {
   cash: string;
   /** Whole-share holdings; securities with quantity 0 may be left out. */
   holdings: HoldingInput[];
+  /** The portfolio's name where the source has one. */
+  name?: string;
+}
+
+/** A security's price (decimal string > 0) and its ticker where the source has one. */
+export interface SecurityQuote {
+  price: string;
+  ticker?: string;
 }
 
 /**
@@ -21,6 +29,6 @@ export interface MarketDataSource {
    * (cash "0", no holdings), not an error.
    */
   loadPortfolios(portfolioIds: readonly string[]): Promise<Map<string, PortfolioSnapshot>>;
-  /** Price per security as a decimal string > 0. Securities without a price are absent. */
-  loadPrices(securityIds: readonly string[]): Promise<Map<string, string>>;
+  /** Price (and ticker) per security. Securities without a price are absent. */
+  loadPrices(securityIds: readonly string[]): Promise<Map<string, SecurityQuote>>;
 }

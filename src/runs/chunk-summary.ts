@@ -59,7 +59,7 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
       if (!p.transaction_type || p.trade_quantity === 0) continue;
       const value = new Decimal(p.price).times(Math.abs(p.trade_quantity));
       traded = traded.plus(value);
-      const entry = bySecurity.get(p.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0 };
+      const entry = bySecurity.get(p.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0, ticker: result.tickers?.[p.security_id] };
       if (p.transaction_type === 'BUY') entry.buy = entry.buy.plus(value);
       else entry.sell = entry.sell.plus(value);
       entry.orders += 1;
@@ -78,12 +78,12 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
 }
 
 /** Traded value per security while summing. */
-export type SecurityTotals = Map<string, { buy: Decimal; sell: Decimal; orders: number }>;
+export type SecurityTotals = Map<string, { buy: Decimal; sell: Decimal; orders: number; ticker?: string | undefined }>;
 
 /** The `n` securities with the largest traded value (buys + sells), ties by id, as decimal strings. */
 export function rankSecurities(totals: SecurityTotals, n: number): SecurityTrades[] {
   return [...totals.entries()]
     .sort((a, b) => b[1].buy.plus(b[1].sell).comparedTo(a[1].buy.plus(a[1].sell)) || a[0].localeCompare(b[0]))
     .slice(0, n)
-    .map(([security_id, e]) => ({ security_id, buy_value: e.buy.toFixed(), sell_value: e.sell.toFixed(), orders: e.orders }));
+    .map(([security_id, e]) => ({ security_id, ...(e.ticker ? { ticker: e.ticker } : {}), buy_value: e.buy.toFixed(), sell_value: e.sell.toFixed(), orders: e.orders }));
 }

@@ -39,6 +39,7 @@ export function countsFor(run: RunDocument, live: Map<string, RunCounts>): RunCo
 export function toResultJson(doc: ResultDocument, modelName: string | null = null) {
   return {
     portfolio_id: doc.portfolio_id,
+    portfolio_name: doc.portfolio_name ?? null,
     model_id: doc.model_id,
     model_name: modelName,
     status: doc.status,
@@ -49,6 +50,7 @@ export function toResultJson(doc: ResultDocument, modelName: string | null = nul
     trade_count: doc.trade_count,
     positions: positionsOf(doc).map((p) => ({
       security_id: p.security_id,
+      ticker: doc.tickers?.[p.security_id] ?? null,
       price: p.price,
       original_quantity: p.original_quantity,
       adjusted_quantity: p.adjusted_quantity,
@@ -69,8 +71,10 @@ export function toOrderJson(doc: OrderDocument) {
     order_id: doc._id,
     run_id: doc.run_id,
     portfolio_id: doc.portfolio_id,
+    portfolio_name: doc.portfolio_name ?? null,
     model_id: doc.model_id,
     security_id: doc.security_id,
+    ticker: doc.ticker ?? null,
     transaction_type: doc.transaction_type,
     quantity: doc.quantity,
     price: doc.price,

@@ -37,6 +37,8 @@ export interface HoldingsDocument {
   cash: string;
   /** JSON text of `[security_id, quantity][]`. */
   holdings: string;
+  /** Absent when the upload named the portfolio no name. */
+  name?: string;
   updated_at: Date;
 }
 
@@ -134,6 +136,7 @@ function toSnapshot(doc: HoldingsDocument): PortfolioSnapshot {
     portfolioId: doc.portfolio_id,
     cash: doc.cash,
     holdings: (JSON.parse(doc.holdings) as [string, number][]).map(([securityId, quantity]) => ({ securityId, quantity })),
+    ...(doc.name ? { name: doc.name } : {}),
   };
 }
 
@@ -178,6 +181,7 @@ export class HoldingsRepository {
           version,
           cash: s.cash,
           holdings: JSON.stringify(s.holdings.map((h) => [h.securityId, h.quantity])),
+          ...(s.name ? { name: s.name } : {}),
           updated_at: now,
         };
       });

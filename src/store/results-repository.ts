@@ -37,6 +37,8 @@ export interface ResultDocument {
   run_id: string;
   model_id: string;
   portfolio_id: string;
+  /** The portfolio's name from the market-data source at solve time; null or absent (older results) when unknown. */
+  portfolio_name?: string | null;
   status: ResultStatus;
   reason: string | null;
   /** Machine-readable cause of a `failed` result (e.g. `UPSTREAM_UNAVAILABLE`, `MISSING_PRICE`); null otherwise. */
@@ -46,6 +48,8 @@ export interface ResultDocument {
   cash_after: string | null;
   trade_count: number;
   positions_json: string;
+  /** Ticker per security of the result, for the securities whose ticker the source had; absent when none. */
+  tickers?: Record<string, string>;
   created_at: Date;
 }
 

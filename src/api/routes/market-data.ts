@@ -52,9 +52,9 @@ export const marketDataRoutes: RouteDefinition[] = [
     path: '/api/v1/portfolios/holdings',
     mutates: true,
     summary: 'Replace the holdings and cash snapshot of many portfolios',
-    description: `Body: \`[{portfolio_id, cash, holdings:[{security_id, quantity}]}]\`. Each listed portfolio's snapshot is replaced as a whole; unlisted portfolios are untouched. ${ALL_OR_NOTHING}`,
+    description: `Body: \`[{portfolio_id, name?, cash, holdings:[{security_id, quantity}]}]\`; \`name\` (optional, at most 200 characters) is shown next to the id in results, orders and the run view. Each listed portfolio's snapshot is replaced as a whole; unlisted portfolios are untouched. ${ALL_OR_NOTHING}`,
     tags: ['market data'],
-    body: rowsBody('Portfolios: portfolio_id (24 hex), cash (decimal ≥ 0), holdings (security_id, whole quantity ≥ 0).'),
+    body: rowsBody('Portfolios: portfolio_id (24 hex), name (optional text), cash (decimal ≥ 0), holdings (security_id, whole quantity ≥ 0).'),
     responses: {
       200: { description: 'Written', schema: counts },
       400: { description: 'Invalid rows; nothing written', schema: rejected },
@@ -67,9 +67,9 @@ export const marketDataRoutes: RouteDefinition[] = [
     path: '/api/v1/prices',
     mutates: true,
     summary: 'Set the price of many securities',
-    description: `Body: \`[{security_id, price}]\`, price a decimal > 0. ${ALL_OR_NOTHING}`,
+    description: `Body: \`[{security_id, price, ticker?}]\`, price a decimal > 0; \`ticker\` (optional, at most 32 characters) is shown next to the security id in results and orders. ${ALL_OR_NOTHING}`,
     tags: ['market data'],
-    body: rowsBody('Prices: security_id (24 hex), price (decimal > 0).'),
+    body: rowsBody('Prices: security_id (24 hex), price (decimal > 0), ticker (optional text).'),
     responses: {
       200: { description: 'Written', schema: counts },
       400: { description: 'Invalid rows; nothing written', schema: rejected },
@@ -89,6 +89,7 @@ export const marketDataRoutes: RouteDefinition[] = [
         description: 'The snapshot',
         schema: z.object({
           portfolio_id: z.string(),
+          name: z.string().nullable(),
           cash: z.string(),
           holdings: z.array(z.object({ security_id: z.string(), quantity: z.number().int() })),
           updated_at: z.string(),
@@ -103,6 +104,7 @@ export const marketDataRoutes: RouteDefinition[] = [
       return {
         body: {
           portfolio_id: found.portfolioId,
+          name: found.name ?? null,
           cash: found.cash,
           holdings: found.holdings.map((h) => ({ security_id: h.securityId, quantity: h.quantity })),
           updated_at: found.updatedAt.toISOString(),
@@ -120,7 +122,7 @@ export const marketDataRoutes: RouteDefinition[] = [
     responses: {
       200: {
         description: 'The price',
-        schema: z.object({ security_id: z.string(), price: z.string(), updated_at: z.string() }),
+        schema: z.object({ security_id: z.string(), ticker: z.string().nullable(), price: z.string(), updated_at: z.string() }),
       },
       400: { description: 'Bad id' },
       404: { description: 'No price for this security' },
@@ -128,7 +130,7 @@ export const marketDataRoutes: RouteDefinition[] = [
     handler: async ({ params }, services) => {
       const found = await services.prices.findOne(params.security_id);
       if (!found) throw new NotFound(`no price for security ${params.security_id}`);
-      return { body: { security_id: found.securityId, price: found.price, updated_at: found.updatedAt.toISOString() } };
+      return { body: { security_id: found.securityId, ticker: found.ticker ?? null, price: found.price, updated_at: found.updatedAt.toISOString() } };
     },
   }),
 ];
