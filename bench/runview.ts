@@ -1,5 +1,6 @@
 /**
- * Page latency of the run view: `npm run bench:runview -- [--portfolios 20000] [--workers 2] [--extra-orders 0]`.
+ * Page latency of the run view: `npm run bench:runview -- [--portfolios 20000] [--workers 2] [--extra-orders 0]
+ * [--pages 20] [--no-build]` (`--no-build`: use `dist/` as it is).
  *
  * Starts what the demo starts (Redis and FerretDB if missing, the API and workers from `dist/`,
  * a database and queue prefix of its own), seeds the demo book through the API, submits one run
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     'extra-orders': { type: 'string', default: '0' },
     pages: { type: 'string', default: '20' },
+    'no-build': { type: 'boolean', default: false },
   },
 });
 const portfolios = Math.min(200_000, Math.max(100, Number(values.portfolios)));
@@ -152,8 +154,14 @@ async function main(): Promise<void> {
   const mongoUrl = await ensureFerretDb(infrastructure);
   const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const own: DemoFootprint = { mongoUrl, redisUrl, databaseName: `ogs_bench_${tag}`, queuePrefix: `ogs-bench-${tag}` };
+  const cleanUp = async () => {
+    await stopAll(services);
+    await removeFootprint(own, say);
+    await stopAll(infrastructure);
+  };
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
   try {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (!values['no-build']) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const target = await startApiAndWorkers(own, { port: await freePort(), workers, env: { API_RATE_LIMIT_PER_SECOND: '1000', API_RATE_LIMIT_BURST: '1000' } }, services);
     if (extraOrders > 0) {
       say(`Seeding ${extraOrders.toLocaleString('en-US')} orders of other runs in bulk…`);
@@ -172,9 +180,7 @@ async function main(): Promise<void> {
         `run ${final.status} in ${((final.elapsed_ms ?? 0) / 1000).toFixed(1)} s\n${report}\n`,
     );
   } finally {
-    await stopAll(services);
-    await removeFootprint(own, say);
-    await stopAll(infrastructure);
+    await cleanUp();
   }
 }
 

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { positionsOf, type ResultDocument } from '../store/results-repository.js';
+import { positionsOf, tickersOf, type ResultDocument } from '../store/results-repository.js';
 import type { ChunkSummary, SecurityTrades } from '../store/run-summaries-repository.js';
 
 /** Histogram lower edges of a portfolio's largest band breach, in weight percentage points (0 = inside every band). */
@@ -47,6 +47,7 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
   const bySecurity: SecurityTotals = new Map();
   for (const result of results) {
     const positions = positionsOf(result);
+    const tickers = tickersOf(result);
     if (positions.length > 0) summary.breach_before[bucketOf(BREACH_EDGES, largestBreach(positions, (i) => positions[i]!.actual_before))]! += 1;
     if (result.status !== 'optimal') {
       summary.non_optimal.push({ id: result._id, status: result.status });
@@ -59,7 +60,7 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
       if (!p.transaction_type || p.trade_quantity === 0) continue;
       const value = new Decimal(p.price).times(Math.abs(p.trade_quantity));
       traded = traded.plus(value);
-      const entry = bySecurity.get(p.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0, ticker: result.tickers?.[p.security_id] };
+      const entry = bySecurity.get(p.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0, ticker: tickers[p.security_id] };
       if (p.transaction_type === 'BUY') entry.buy = entry.buy.plus(value);
       else entry.sell = entry.sell.plus(value);
       entry.orders += 1;

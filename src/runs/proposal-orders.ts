@@ -1,5 +1,5 @@
 import { orderId, type OrderDocument } from '../store/orders-repository.js';
-import type { ResultDocument, StoredPosition } from '../store/results-repository.js';
+import { tickersOf, type ResultDocument, type StoredPosition } from '../store/results-repository.js';
 
 /** Which portfolios of a proposal an approval covers. */
 export interface ApprovalScope {
@@ -19,9 +19,10 @@ export function isApproved(scope: ApprovalScope, portfolioId: string): boolean {
 export function ordersOfResult(
   runId: string,
   tradeDate: Date,
-  result: Pick<ResultDocument, 'model_id' | 'portfolio_id' | 'portfolio_name' | 'tickers'> & { positions_json?: string },
+  result: Pick<ResultDocument, 'model_id' | 'portfolio_id' | 'portfolio_name' | 'tickers_json'> & { positions_json?: string },
 ): OrderDocument[] {
   const positions = JSON.parse(result.positions_json ?? '[]') as StoredPosition[];
+  const tickers = tickersOf(result);
   return positions
     .filter((p) => p.transaction_type !== null && p.trade_quantity > 0)
     .map((p) => ({
@@ -31,7 +32,7 @@ export function ordersOfResult(
       portfolio_id: result.portfolio_id,
       portfolio_name: result.portfolio_name ?? null,
       security_id: p.security_id,
-      ticker: result.tickers?.[p.security_id] ?? null,
+      ticker: tickers[p.security_id] ?? null,
       transaction_type: p.transaction_type!,
       quantity: p.trade_quantity,
       price: p.price,

@@ -1,5 +1,5 @@
 import { FINAL_RUN_STATUSES, ZERO_COUNTS, type RunCounts, type RunDocument } from '../store/run-documents.js';
-import { positionsOf, type ResultDocument } from '../store/results-repository.js';
+import { positionsOf, tickersOf, type ResultDocument } from '../store/results-repository.js';
 import type { OrderDocument } from '../store/orders-repository.js';
 
 /** Run JSON of the native API. */
@@ -37,6 +37,7 @@ export function countsFor(run: RunDocument, live: Map<string, RunCounts>): RunCo
 
 /** Result JSON of the native API: amounts as decimal strings. */
 export function toResultJson(doc: ResultDocument, modelName: string | null = null) {
+  const tickers = tickersOf(doc);
   return {
     portfolio_id: doc.portfolio_id,
     portfolio_name: doc.portfolio_name ?? null,
@@ -50,7 +51,7 @@ export function toResultJson(doc: ResultDocument, modelName: string | null = nul
     trade_count: doc.trade_count,
     positions: positionsOf(doc).map((p) => ({
       security_id: p.security_id,
-      ticker: doc.tickers?.[p.security_id] ?? null,
+      ticker: tickers[p.security_id] ?? null,
       price: p.price,
       original_quantity: p.original_quantity,
       adjusted_quantity: p.adjusted_quantity,

@@ -48,8 +48,12 @@ export interface ResultDocument {
   cash_after: string | null;
   trade_count: number;
   positions_json: string;
-  /** Ticker per security of the result, for the securities whose ticker the source had; absent when none. */
-  tickers?: Record<string, string>;
+  /**
+   * JSON text of `{security_id: ticker}` for the result's securities whose ticker the source had;
+   * absent when none. Packed like `positions_json`: FerretDB v1 encodes every field of a nested
+   * document on insert, and nothing queries by ticker.
+   */
+  tickers_json?: string;
   created_at: Date;
 }
 
@@ -61,6 +65,11 @@ export async function ensureResultIndexes(db: Db): Promise<void> {
 
 export function resultId(runId: string, modelId: string, portfolioId: string): string {
   return `${runId}:${modelId}:${portfolioId}`;
+}
+
+/** Ticker per security id of a result (empty when it stored none). */
+export function tickersOf(doc: Pick<ResultDocument, 'tickers_json'>): Record<string, string> {
+  return doc.tickers_json ? (JSON.parse(doc.tickers_json) as Record<string, string>) : {};
 }
 
 export function positionsOf(doc: ResultDocument): StoredPosition[] {

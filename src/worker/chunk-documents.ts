@@ -85,7 +85,8 @@ export function resultDocument(
 /** The result and orders of one solved (or unsolved) problem. */
 export function documentsForSolve(ctx: ChunkContext, item: RunItem, problem: ProblemInput, solved: PoolResult<StoredRebalance>): { result: ResultDocument; orders: OrderDocument[] } {
   const tickers = tickersOf(ctx, [...problem.positions.map((p) => p.securityId), ...problem.holdings.map((h) => h.securityId)]);
-  const labelled = (result: ResultDocument): ResultDocument => (tickers ? { ...result, tickers } : result);
+  const tickersJson = tickers ? JSON.stringify(tickers) : undefined;
+  const labelled = (result: ResultDocument): ResultDocument => (tickersJson ? { ...result, tickers_json: tickersJson } : result);
   if (solved.status !== 'optimal') {
     const outcome = solved.status === 'infeasible' || solved.status === 'timeout' ? unchanged(problem) : null;
     const code = solved.status === 'failed' ? 'SOLVER_FAILED' : null;

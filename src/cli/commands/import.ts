@@ -14,8 +14,10 @@ Files:
   holdings CSV  header portfolio_id,cash,security_id,quantity; one line per holding with the
                 portfolio's cash repeated; a line with empty security_id and quantity is a
                 cash-only portfolio. Each listed portfolio's snapshot is replaced as a whole.
-  prices CSV    header security_id,price
-  JSON          the API body: [{portfolio_id, cash, holdings:[{security_id, quantity}]}] or [{security_id, price}]
+                An optional name column names the portfolio (shown next to its id).
+  prices CSV    header security_id,price; an optional ticker column (shown next to the id)
+  JSON          the API body: [{portfolio_id, name?, cash, holdings:[{security_id, quantity}]}]
+                or [{security_id, price, ticker?}]
 
 The whole file is checked first; if any line is bad nothing is sent and every bad line is
 listed. Then it goes in batches; each batch is all-or-nothing. If a batch fails, the batches
