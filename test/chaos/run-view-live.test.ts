@@ -6,14 +6,17 @@ import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { seedBook } from '../integration/pipeline/support/book.js';
 import { startPipeline, type Pipeline } from '../integration/pipeline/support/harness.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium } from '../browser/support/chromium.js';
 
 const ARTIFACTS = new URL('../../artifacts/', import.meta.url);
 const HOST = 'ogs-live.test';
 const PORTFOLIOS = 2400;
 
+/** Minutes long on a shared 2-core machine: only `npm run test:chaos` (which sets OGS_CHAOS=1) runs it. */
+const describeLong = process.env.OGS_CHAOS === '1' ? describe : describe.skip;
+
 /** The run view in Chromium against the real API and a worker, while a run of a few thousand portfolios progresses. */
-describe('the run view during a real run', () => {
+describeLong('the run view during a real run', () => {
   let p: Pipeline;
   let server: Server;
   let browser: Browser;
@@ -48,7 +51,7 @@ describe('the run view during a real run', () => {
 
     const seen: number[] = [];
     let midRunShot = false;
-    const deadline = Date.now() + 240_000;
+    const deadline = Date.now() + 840_000;
     while (Date.now() < deadline) {
       const text = await page.locator('[data-testid=processed] .value').textContent({ timeout: 5000 }).catch(() => null);
       const processed = Number(text?.replace(/,/g, '') ?? NaN);
@@ -79,5 +82,5 @@ describe('the run view during a real run', () => {
     expect(await page.locator('main').textContent()).not.toMatch(/\bnull\b|undefined|NaN/);
     expect(errors).toEqual([]);
     await page.close();
-  }, 300_000);
+  }, 900_000);
 });
