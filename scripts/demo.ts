@@ -10,11 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { apiCall, followRun, progressReporter, runSummary, type ApiTarget, type RunJson } from '../src/cli/runs-client.js';
 import { removeFootprint, type DemoFootprint } from './demo/cleanup.js';
 import { DemoUsageError, parseDemoArgs, USAGE, type DemoOptions } from './demo/options.js';
-import { ensureFerretDb, ensureRedis, freePort, httpOk, logDir, portOpen, root, startProcess, stopAll, waitFor, type Started } from './demo/processes.js';
+import { ensureFerretDb, ensureRedis, freePort, logDir, portOpen, root, stopAll, type Started } from './demo/processes.js';
+import { startApiAndWorkers } from './demo/services.js';
 import { followSending, startOrderServiceStandIn } from './demo/send.js';
 import { generateBook, uploadBook } from './demo/seed.js';
 import { watchRunView } from './demo/watch-run-view.js';
-import { WORKER_NODE_FLAGS } from '../src/worker/worker-settings.js';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -67,25 +67,8 @@ async function startServices(own: DemoFootprint): Promise<ApiTarget> {
   const port = await apiPort();
   const orderService = options.send ? await startOrderServiceStandIn(services) : undefined;
   if (orderService) say(`Order Service stand-in on ${orderService}; sending is on.`);
-  const env = {
-    ...(orderService ? { ORDER_SERVICE_URL: orderService, SEND_SWEEP_SECONDS: '1' } : {}),
-    MONGODB_URL: own.mongoUrl,
-    DATABASE_NAME: own.databaseName,
-    REDIS_URL: own.redisUrl,
-    QUEUE_PREFIX: own.queuePrefix,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'development',
-  };
-  const api = startProcess('api', process.execPath, ['dist/api/main.js'], { ...env, PORT: String(port) });
-  services.push(api);
-  const target: ApiTarget = { url: `http://127.0.0.1:${port}` };
-  await waitFor('the API', () => httpOk(`${target.url}/health/ready`), 60_000, api);
-  for (let i = 1; i <= options.workers; i += 1) {
-    const workerPort = await freePort();
-    const worker = startProcess(`worker-${i}`, process.execPath, [...WORKER_NODE_FLAGS, 'dist/worker/main.js'], { ...env, WORKER_HTTP_PORT: String(workerPort) });
-    services.push(worker);
-    await waitFor(`worker ${i}`, () => httpOk(`http://127.0.0.1:${workerPort}/health/ready`), 60_000, worker);
-  }
+  const env = orderService ? { ORDER_SERVICE_URL: orderService, SEND_SWEEP_SECONDS: '1' } : {};
+  const target = await startApiAndWorkers(own, { port, workers: options.workers, env }, services);
   say(`API on ${target.url}, ${options.workers} workers; logs in ${logDir}`);
   return target;
 }

@@ -13,9 +13,9 @@ export interface BookSize {
 }
 
 export interface Book {
-  prices: { security_id: string; price: string }[];
+  prices: { security_id: string; price: string; ticker: string }[];
   models: { name: string; positions: { security_id: string; target: string; low_drift: string; high_drift: string }[]; portfolios: string[] }[];
-  holdings: { portfolio_id: string; cash: string; holdings: { security_id: string; quantity: number }[] }[];
+  holdings: { portfolio_id: string; name: string; cash: string; holdings: { security_id: string; quantity: number }[] }[];
 }
 
 /** mulberry32: small, seedable, good enough for demo data. */
@@ -52,23 +52,38 @@ function models(size: BookSize, securities: string[], random: () => number): Boo
   return out;
 }
 
+/** A made-up ticker per security index: AAA, AAB, … (three letters cover 17,576 securities). */
+function tickerOf(i: number): string {
+  const letter = (n: number) => String.fromCharCode(65 + (n % 26));
+  return `${letter(Math.floor(i / 676))}${letter(Math.floor(i / 26))}${letter(i)}`;
+}
+
+const FAMILIES = ['Smith', 'Garcia', 'Chen', 'Okafor', 'Novak', 'Haddad', 'Tanaka', 'Silva', 'Müller', 'Kowalski'];
+const ACCOUNTS = ['Family Trust', 'IRA', 'Joint Account', 'Foundation', 'Pension'];
+
+/** A made-up portfolio name, numbered so each is unique. */
+function portfolioName(p: number): string {
+  return `${FAMILIES[p % FAMILIES.length]} ${ACCOUNTS[Math.floor(p / FAMILIES.length) % ACCOUNTS.length]} ${p + 1}`;
+}
+
 export function generateBook(size: BookSize, seed = 20260101): Book {
   const random = rng(seed);
   const securities = Array.from({ length: size.securities }, (_v, i) => hexId(0x5ec0, i));
   const priceOf = new Map<string, number>();
-  const prices = securities.map((security_id) => {
+  const prices = securities.map((security_id, i) => {
     const cents = 500 + Math.floor(random() * 39_500);
     priceOf.set(security_id, cents / 100);
-    return { security_id, price: (cents / 100).toFixed(2) };
+    return { security_id, price: (cents / 100).toFixed(2), ticker: tickerOf(i) };
   });
   const book: Book = { prices, models: models(size, securities, random), holdings: [] };
   for (let p = 0; p < size.portfolios; p += 1) {
     const portfolio_id = hexId(0x9f00, p);
+    const name = portfolioName(p);
     const model = book.models[p % book.models.length]!;
     model.portfolios.push(portfolio_id);
     if (p < size.infeasible) {
       // $25 cannot buy one share of anything, yet every band needs some of each position.
-      book.holdings.push({ portfolio_id, cash: '25.00', holdings: [] });
+      book.holdings.push({ portfolio_id, name, cash: '25.00', holdings: [] });
       continue;
     }
     const marketValue = 200_000 + random() * 1_800_000;
@@ -84,7 +99,7 @@ export function generateBook(size: BookSize, seed = 20260101): Book {
       if (!holdings.some((h) => h.security_id === extra)) holdings.push({ security_id: extra, quantity: 10 + Math.floor(random() * 200) });
     }
     const cash = (marketValue * (0.01 + random() * 0.07)).toFixed(2);
-    book.holdings.push({ portfolio_id, cash, holdings });
+    book.holdings.push({ portfolio_id, name, cash, holdings });
   }
   return book;
 }

@@ -55,6 +55,8 @@ export const envSchema = z.object({
   PORTFOLIO_ACCOUNTING_SERVICE_URL: z.url().default('http://globeco-portfolio-accounting-service:8087'),
   SECURITY_SERVICE_URL: z.url().default('http://globeco-security-service:8000'),
   PRICING_SERVICE_URL: z.url().default('http://globeco-pricing-service:8083'),
+  /** The GlobeCo portfolio service (`globeco` source), for portfolio names; results carry no names while unset. */
+  PORTFOLIO_SERVICE_URL: z.url().optional(),
   /** How long the v1 rebalance endpoints wait for a run before answering 202. @defaultValue 10 */
   V1_REBALANCE_WAIT_SECONDS: z.coerce.number().min(0).max(300).default(10),
   /**

@@ -84,7 +84,7 @@ function checkHeader(kind: ImportKind, record: Record<string, string>): void {
 }
 
 interface HoldingsEntry {
-  row: { portfolio_id: string; cash: string; holdings: Record<string, unknown>[] };
+  row: { portfolio_id: string; name?: string; cash: string; holdings: Record<string, unknown>[] };
   origin: RowOrigin & { lotLines: number[][] };
   /** Index in `row.holdings` of each security's holding that has lots. */
   lotted: Map<string, number>;
@@ -113,10 +113,10 @@ function addLot(entry: HoldingsEntry, record: Record<string, string>, line: numb
 }
 
 /**
- * Holdings CSV: one line per holding, cash repeated on each; a line with an empty
- * security_id is a cash-only portfolio. With the lot columns, a line with a lot_id is one tax
- * lot (see {@link addLot}). Lines of one portfolio need not be adjacent: they are gathered so
- * each portfolio goes whole into one request (an upload replaces it).
+ * Holdings CSV: one line per holding, cash (and the optional `name` column) repeated on each;
+ * a line with an empty security_id is a cash-only portfolio. With the lot columns, a line with a
+ * lot_id is one tax lot (see {@link addLot}). Lines of one portfolio need not be adjacent: they
+ * are gathered so each portfolio goes whole into one request (an upload replaces it).
  */
 async function readHoldingsCsv(file: string): Promise<ImportFile> {
   const byPortfolio = new Map<string, HoldingsEntry>();
@@ -125,12 +125,15 @@ async function readHoldingsCsv(file: string): Promise<ImportFile> {
   for await (const { record, info } of csvRecords(file)) {
     if (!headerChecked) checkHeader('holdings', record);
     headerChecked = true;
-    const { portfolio_id: pid = '', cash = '', security_id: sid = '', quantity = '', lot_id: lotId = '' } = record;
+    const { portfolio_id: pid = '', cash = '', security_id: sid = '', quantity = '', lot_id: lotId = '', name = '' } = record;
     let entry = byPortfolio.get(pid);
     if (!entry) {
       entry = { row: { portfolio_id: pid, cash, holdings: [] }, origin: { line: info.lines, holdingLines: [], lotLines: [] }, lotted: new Map() };
       byPortfolio.set(pid, entry);
-    } else if (cash !== entry.row.cash && (canonicalDecimal(cash) ?? cash) !== (canonicalDecimal(entry.row.cash) ?? entry.row.cash)) {
+    }
+    // The name may be on any of the portfolio's lines (the first non-empty one counts).
+    if (name !== '' && entry.row.name === undefined) entry.row.name = name;
+    if (cash !== entry.row.cash && (canonicalDecimal(cash) ?? cash) !== (canonicalDecimal(entry.row.cash) ?? entry.row.cash)) {
       problems.push(`line ${info.lines}: cash ${JSON.stringify(cash)} differs from ${JSON.stringify(entry.row.cash)} on line ${entry.origin.line} for portfolio ${pid}`);
     }
     if (lotId !== '') {
@@ -152,7 +155,7 @@ async function readPricesCsv(file: string): Promise<ImportFile> {
   for await (const { record, info } of csvRecords(file)) {
     if (!headerChecked) checkHeader('prices', record);
     headerChecked = true;
-    rows.push({ security_id: record.security_id, price: record.price });
+    rows.push({ security_id: record.security_id, price: record.price, ticker: record.ticker });
     origins.push({ line: info.lines, holdingLines: [] });
   }
   return { rows, origins, problems: [] };

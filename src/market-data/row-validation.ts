@@ -13,6 +13,8 @@ export interface SecurityPrice {
   securityId: string;
   /** Canonical decimal text, > 0. */
   price: string;
+  /** Exchange ticker, when the upload names one. */
+  ticker?: string;
 }
 
 /** Either every row is valid (and canonical), or the errors found, capped at `maxErrors`. */
@@ -46,6 +48,20 @@ function readId(value: unknown, field: string, errors: ErrorList): string | null
   if (typeof value === 'string' && OBJECT_ID.test(value)) return value.toLowerCase();
   errors.add(field, `must be a 24-character hex id, got ${describeValue(value)}`);
   return null;
+}
+
+/** Longest portfolio name and ticker accepted. */
+export const MAX_NAME_LENGTH = 200;
+export const MAX_TICKER_LENGTH = 32;
+
+/** An optional display text (portfolio name, ticker): absent, null or blank is none; trimmed. */
+function readLabel(value: unknown, field: string, max: number, errors: ErrorList): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.trim().length > max) {
+    errors.add(field, `must be text of at most ${max} characters, got ${describeValue(value)}`);
+    return undefined;
+  }
+  return value.trim() === '' ? undefined : value.trim();
 }
 
 function readHoldings(value: unknown, path: string, portfolioId: string | null, errors: ErrorList): PortfolioSnapshot['holdings'] {
@@ -99,7 +115,7 @@ function finish<T>(rows: T[], errors: ErrorList): Validated<T> {
 }
 
 /**
- * Validates a holdings upload `[{portfolio_id, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]`
+ * Validates a holdings upload `[{portfolio_id, name?, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]`
  * completely before anything is written, so one bad row rejects the whole request.
  */
 export function validateHoldingsRows(body: unknown, maxErrors = DEFAULT_MAX_ERRORS): Validated<PortfolioSnapshot> {
@@ -119,17 +135,18 @@ export function validateHoldingsRows(body: unknown, maxErrors = DEFAULT_MAX_ERRO
     }
     const holdings = readHoldings(row.holdings, path, portfolioId, errors);
     const recentSales = readRecentSales(row.recent_sales, path, errors);
+    const name = readLabel(row.name, `${path}.name`, MAX_NAME_LENGTH, errors);
     if (portfolioId !== null) {
       const first = seen.get(portfolioId);
       if (first !== undefined) errors.add(`${path}.portfolio_id`, `duplicate of rows[${first}]`);
       else seen.set(portfolioId, i);
     }
-    if (portfolioId !== null && cash !== null) rows.push(recentSales === undefined ? { portfolioId, cash, holdings } : { portfolioId, cash, holdings, recentSales });
+    if (portfolioId !== null && cash !== null) rows.push({ portfolioId, cash, holdings, ...(recentSales === undefined ? {} : { recentSales }), ...(name ? { name } : {}) });
   });
   return finish(rows, errors);
 }
 
-/** Validates a price upload `[{security_id, price}]`; prices must be > 0. */
+/** Validates a price upload `[{security_id, price, ticker?}]`; prices must be > 0. */
 export function validatePriceRows(body: unknown, maxErrors = DEFAULT_MAX_ERRORS): Validated<SecurityPrice> {
   const errors = new ErrorList(maxErrors);
   const seen = new Map<string, number>();
@@ -145,12 +162,13 @@ export function validatePriceRows(body: unknown, maxErrors = DEFAULT_MAX_ERRORS)
     if (price === null || !isPositiveDecimal(price)) {
       errors.add(`${path}.price`, `must be a decimal > 0 in plain notation, got ${describeValue(row.price)}`);
     }
+    const ticker = readLabel(row.ticker, `${path}.ticker`, MAX_TICKER_LENGTH, errors);
     if (securityId !== null) {
       const first = seen.get(securityId);
       if (first !== undefined) errors.add(`${path}.security_id`, `duplicate of rows[${first}]`);
       else seen.set(securityId, i);
     }
-    if (securityId !== null && price !== null) rows.push({ securityId, price });
+    if (securityId !== null && price !== null) rows.push({ securityId, price, ...(ticker ? { ticker } : {}) });
   });
   return finish(rows, errors);
 }

@@ -2,7 +2,7 @@ import { MongoError } from 'mongodb';
 import { UpstreamUnavailable } from '../errors/index.js';
 import type { HoldingsRepository } from '../store/holdings-repository.js';
 import type { PricesRepository } from '../store/prices-repository.js';
-import type { MarketDataSource, PortfolioSnapshot } from './types.js';
+import type { MarketDataSource, PortfolioSnapshot, SecurityQuote } from './types.js';
 
 /**
  * Market data uploaded through `PUT /api/v1/portfolios/holdings` and `PUT /api/v1/prices`,
@@ -21,7 +21,7 @@ export class SnapshotMarketData implements MarketDataSource {
     return unavailableOnDbError(() => this.holdings.findMany(portfolioIds));
   }
 
-  async loadPrices(securityIds: readonly string[]): Promise<Map<string, string>> {
+  async loadPrices(securityIds: readonly string[]): Promise<Map<string, SecurityQuote>> {
     return unavailableOnDbError(() => this.prices.findMany(securityIds));
   }
 }

@@ -9,6 +9,14 @@ export interface PortfolioSnapshot {
   holdings: HoldingInput[];
   /** Sales of the last weeks, for the wash-sale window; absent when not uploaded. */
   recentSales?: RecentSaleInput[];
+  /** The portfolio's name where the source has one. */
+  name?: string;
+}
+
+/** A security's price (decimal string > 0) and its ticker where the source has one. */
+export interface SecurityQuote {
+  price: string;
+  ticker?: string;
 }
 
 /**
@@ -24,6 +32,6 @@ export interface MarketDataSource {
    * portfolio the accounting service has no record of as empty (cash "0"), as its contract says.
    */
   loadPortfolios(portfolioIds: readonly string[]): Promise<Map<string, PortfolioSnapshot>>;
-  /** Price per security as a decimal string > 0. Securities without a price are absent. */
-  loadPrices(securityIds: readonly string[]): Promise<Map<string, string>>;
+  /** Price (and ticker) per security. Securities without a price are absent. */
+  loadPrices(securityIds: readonly string[]): Promise<Map<string, SecurityQuote>>;
 }

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { positionsOf, type ResultDocument } from '../store/results-repository.js';
+import { positionsOf, tickersOf, type ResultDocument } from '../store/results-repository.js';
 import type { ChunkSummary, SecurityTrades } from '../store/run-summaries-repository.js';
 
 /** Histogram lower edges of a portfolio's largest band breach, in weight percentage points (0 = inside every band). */
@@ -47,6 +47,7 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
   const bySecurity: SecurityTotals = new Map();
   for (const result of results) {
     const positions = positionsOf(result);
+    const tickers = tickersOf(result);
     if (positions.length > 0) summary.breach_before[bucketOf(BREACH_EDGES, largestBreach(positions, (i) => positions[i]!.actual_before))]! += 1;
     if (result.status !== 'optimal') {
       summary.non_optimal.push({ id: result._id, status: result.status });
@@ -59,7 +60,7 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
       if (!p.transaction_type || p.trade_quantity === 0) continue;
       const value = new Decimal(p.price).times(Math.abs(p.trade_quantity));
       traded = traded.plus(value);
-      const entry = bySecurity.get(p.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0 };
+      const entry = bySecurity.get(p.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0, ticker: tickers[p.security_id] };
       if (p.transaction_type === 'BUY') entry.buy = entry.buy.plus(value);
       else entry.sell = entry.sell.plus(value);
       entry.orders += 1;
@@ -78,12 +79,12 @@ export function summarizeChunk(results: readonly ResultDocument[]): ChunkSummary
 }
 
 /** Traded value per security while summing. */
-export type SecurityTotals = Map<string, { buy: Decimal; sell: Decimal; orders: number }>;
+export type SecurityTotals = Map<string, { buy: Decimal; sell: Decimal; orders: number; ticker?: string | undefined }>;
 
 /** The `n` securities with the largest traded value (buys + sells), ties by id, as decimal strings. */
 export function rankSecurities(totals: SecurityTotals, n: number): SecurityTrades[] {
   return [...totals.entries()]
     .sort((a, b) => b[1].buy.plus(b[1].sell).comparedTo(a[1].buy.plus(a[1].sell)) || a[0].localeCompare(b[0]))
     .slice(0, n)
-    .map(([security_id, e]) => ({ security_id, buy_value: e.buy.toFixed(), sell_value: e.sell.toFixed(), orders: e.orders }));
+    .map(([security_id, e]) => ({ security_id, ...(e.ticker ? { ticker: e.ticker } : {}), buy_value: e.buy.toFixed(), sell_value: e.sell.toFixed(), orders: e.orders }));
 }

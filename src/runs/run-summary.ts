@@ -14,7 +14,7 @@ export interface RunSummaryJson {
   turnover: { buckets: number[]; counts: number[] };
   buy_value: string;
   sell_value: string;
-  top_securities: { security_id: string; buy_value: string; sell_value: string; orders: number }[];
+  top_securities: { security_id: string; ticker?: string; buy_value: string; sell_value: string; orders: number }[];
 }
 
 function addInto(sum: number[], add: readonly number[]): void {
@@ -38,7 +38,7 @@ export function mergeSummaries(runId: string, chunks: Iterable<ChunkSummary>): R
     buy = buy.plus(chunk.buy_value);
     sell = sell.plus(chunk.sell_value);
     for (const s of chunk.securities) {
-      const entry = securities.get(s.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0 };
+      const entry = securities.get(s.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0, ticker: s.ticker };
       entry.buy = entry.buy.plus(s.buy_value);
       entry.sell = entry.sell.plus(s.sell_value);
       entry.orders += s.orders;

@@ -1,5 +1,5 @@
 import { FINAL_RUN_STATUSES, ZERO_COUNTS, type RunCounts, type RunDocument } from '../store/run-documents.js';
-import { positionsOf, type ResultDocument } from '../store/results-repository.js';
+import { positionsOf, tickersOf, type ResultDocument } from '../store/results-repository.js';
 import type { OrderDocument } from '../store/orders-repository.js';
 
 /** Run JSON of the native API. */
@@ -37,8 +37,10 @@ export function countsFor(run: RunDocument, live: Map<string, RunCounts>): RunCo
 
 /** Result JSON of the native API: amounts as decimal strings. */
 export function toResultJson(doc: ResultDocument, modelName: string | null = null) {
+  const tickers = tickersOf(doc);
   return {
     portfolio_id: doc.portfolio_id,
+    portfolio_name: doc.portfolio_name ?? null,
     model_id: doc.model_id,
     model_name: modelName,
     status: doc.status,
@@ -50,6 +52,7 @@ export function toResultJson(doc: ResultDocument, modelName: string | null = nul
     trade_count: doc.trade_count,
     positions: positionsOf(doc).map((p) => ({
       security_id: p.security_id,
+      ticker: tickers[p.security_id] ?? null,
       price: p.price,
       original_quantity: p.original_quantity,
       adjusted_quantity: p.adjusted_quantity,
@@ -72,8 +75,10 @@ export function toOrderJson(doc: OrderDocument) {
     order_id: doc._id,
     run_id: doc.run_id,
     portfolio_id: doc.portfolio_id,
+    portfolio_name: doc.portfolio_name ?? null,
     model_id: doc.model_id,
     security_id: doc.security_id,
+    ticker: doc.ticker ?? null,
     transaction_type: doc.transaction_type,
     quantity: doc.quantity,
     price: doc.price,

@@ -42,6 +42,8 @@ export interface HoldingsDocument {
   holdings: string;
   /** JSON text of `[security_id, date, quantity, realized_gain][]`; absent when none were uploaded. */
   recent_sales?: string;
+  /** Absent when the upload named the portfolio no name. */
+  name?: string;
   updated_at: Date;
 }
 
@@ -158,6 +160,7 @@ function toSnapshot(doc: HoldingsDocument): PortfolioSnapshot {
     portfolioId: doc.portfolio_id,
     cash: doc.cash,
     holdings: (JSON.parse(doc.holdings) as PackedHolding[]).map(unpackHolding),
+    ...(doc.name ? { name: doc.name } : {}),
   };
   if (doc.recent_sales !== undefined) {
     snapshot.recentSales = (JSON.parse(doc.recent_sales) as PackedSale[]).map(([securityId, date, quantity, realizedGain]) => ({ securityId, date, quantity, realizedGain }));
@@ -207,6 +210,7 @@ export class HoldingsRepository {
           cash: s.cash,
           holdings: packHoldings(s.holdings),
           ...(s.recentSales === undefined ? {} : { recent_sales: packSales(s.recentSales) }),
+          ...(s.name ? { name: s.name } : {}),
           updated_at: now,
         };
       });

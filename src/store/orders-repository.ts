@@ -14,7 +14,10 @@ export interface OrderDocument {
   run_id: string;
   model_id: string;
   portfolio_id: string;
+  /** Copied from the result at write time, so order pages need no join; null or absent when unknown. */
+  portfolio_name?: string | null;
   security_id: string;
+  ticker?: string | null;
   transaction_type: 'BUY' | 'SELL';
   quantity: number;
   price: string;

@@ -1,5 +1,6 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type { SecurityPrice } from '../market-data/row-validation.js';
+import type { SecurityQuote } from '../market-data/types.js';
 import { DEFAULT_BATCH_SIZE, findLatest, newVersion, replaceSnapshots, type UpsertCounts } from './holdings-repository.js';
 
 /**
@@ -13,6 +14,8 @@ export interface PriceDocument {
   security_id: string;
   version: string;
   price: string;
+  /** Absent when the upload named no ticker. */
+  ticker?: string;
   updated_at: Date;
 }
 
@@ -44,19 +47,24 @@ export class PricesRepository {
       security_id: p.securityId,
       version,
       price: p.price,
+      ...(p.ticker ? { ticker: p.ticker } : {}),
       updated_at: now,
     }));
     return replaceSnapshots(this.collection, 'security_id', docs, this.batchSize);
   }
 
-  /** Price per security id, for the ids that have one. */
-  async findMany(securityIds: readonly string[]): Promise<Map<string, string>> {
+  /** Price and ticker per security id, for the ids that have a price. */
+  async findMany(securityIds: readonly string[]): Promise<Map<string, SecurityQuote>> {
     const latest = await findLatest<PriceDocument>(this.collection, 'security_id', securityIds, this.batchSize);
-    return new Map([...latest].map(([id, doc]) => [id, doc.price]));
+    return new Map([...latest].map(([id, doc]) => [id, quoteOf(doc)]));
   }
 
-  async findOne(securityId: string): Promise<{ securityId: string; price: string; updatedAt: Date } | null> {
+  async findOne(securityId: string): Promise<(SecurityQuote & { securityId: string; updatedAt: Date }) | null> {
     const doc = (await findLatest<PriceDocument>(this.collection, 'security_id', [securityId])).get(securityId);
-    return doc ? { securityId: doc.security_id, price: doc.price, updatedAt: doc.updated_at } : null;
+    return doc ? { securityId: doc.security_id, ...quoteOf(doc), updatedAt: doc.updated_at } : null;
   }
+}
+
+function quoteOf(doc: PriceDocument): SecurityQuote {
+  return doc.ticker ? { price: doc.price, ticker: doc.ticker } : { price: doc.price };
 }

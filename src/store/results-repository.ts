@@ -40,6 +40,8 @@ export interface ResultDocument {
   run_id: string;
   model_id: string;
   portfolio_id: string;
+  /** The portfolio's name from the market-data source at solve time; null or absent (older results) when unknown. */
+  portfolio_name?: string | null;
   status: ResultStatus;
   reason: string | null;
   /** Machine-readable cause of a `failed` result (e.g. `UPSTREAM_UNAVAILABLE`, `MISSING_PRICE`); null otherwise. */
@@ -51,6 +53,12 @@ export interface ResultDocument {
   positions_json: string;
   /** Realized gains and estimated tax of an optimal tax-aware result; absent otherwise. */
   tax?: StoredTaxSummary;
+  /**
+   * JSON text of `{security_id: ticker}` for the result's securities whose ticker the source had;
+   * absent when none. Packed like `positions_json`: FerretDB v1 encodes every field of a nested
+   * document on insert, and nothing queries by ticker.
+   */
+  tickers_json?: string;
   created_at: Date;
 }
 
@@ -62,6 +70,11 @@ export async function ensureResultIndexes(db: Db): Promise<void> {
 
 export function resultId(runId: string, modelId: string, portfolioId: string): string {
   return `${runId}:${modelId}:${portfolioId}`;
+}
+
+/** Ticker per security id of a result (empty when it stored none). */
+export function tickersOf(doc: Pick<ResultDocument, 'tickers_json'>): Record<string, string> {
+  return doc.tickers_json ? (JSON.parse(doc.tickers_json) as Record<string, string>) : {};
 }
 
 export function positionsOf(doc: ResultDocument): StoredPosition[] {

@@ -9,6 +9,8 @@ export const RUN_SUMMARIES_COLLECTION = 'run_chunk_summaries';
 /** Traded value of one security in a chunk (decimal strings). */
 export interface SecurityTrades {
   security_id: string;
+  /** Absent when the market-data source had no ticker for it. */
+  ticker?: string;
   buy_value: string;
   sell_value: string;
   orders: number;

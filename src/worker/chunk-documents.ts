@@ -14,6 +14,33 @@ export interface ChunkContext {
   /** Orders carry the run's date, so a re-delivered chunk writes identical orders. */
   tradeDate: Date;
   now: Date;
+  /** Names and tickers the market-data source had; absent before market data is loaded. */
+  labels?: ChunkLabels;
+}
+
+/**
+ * Display labels of a chunk's portfolios and securities. They are written onto its results and
+ * orders, so pages show names without reading anything else (reads stay by key).
+ */
+export interface ChunkLabels {
+  portfolioNames: ReadonlyMap<string, string>;
+  tickers: ReadonlyMap<string, string>;
+}
+
+/** The tickers known for these securities, or undefined when none is. */
+function tickersOf(ctx: ChunkContext, securityIds: Iterable<string>): Record<string, string> | undefined {
+  const known = ctx.labels?.tickers;
+  if (!known || known.size === 0) return undefined;
+  const tickers: Record<string, string> = {};
+  let any = false;
+  for (const id of securityIds) {
+    const ticker = known.get(id);
+    if (ticker) {
+      tickers[id] = ticker;
+      any = true;
+    }
+  }
+  return any ? tickers : undefined;
 }
 
 /** The portfolio as it stands, for results that did not solve (so people still see the drift before). */
@@ -43,6 +70,7 @@ export function resultDocument(
     run_id: ctx.runId,
     model_id: item.modelId,
     portfolio_id: item.portfolioId,
+    portfolio_name: ctx.labels?.portfolioNames.get(item.portfolioId) ?? null,
     status,
     reason,
     error_code: errorCode,
@@ -58,25 +86,31 @@ export function resultDocument(
 
 /** The result and orders of one solved (or unsolved) problem. */
 export function documentsForSolve(ctx: ChunkContext, item: RunItem, problem: ProblemInput, solved: PoolResult<StoredRebalance>): { result: ResultDocument; orders: OrderDocument[] } {
+  const tickers = tickersOf(ctx, [...problem.positions.map((p) => p.securityId), ...problem.holdings.map((h) => h.securityId)]);
+  const tickersJson = tickers ? JSON.stringify(tickers) : undefined;
+  const labelled = (result: ResultDocument): ResultDocument => (tickersJson ? { ...result, tickers_json: tickersJson } : result);
   if (solved.status !== 'optimal') {
     const outcome = solved.status === 'infeasible' || solved.status === 'timeout' ? unchanged(problem) : null;
     const code = solved.status === 'failed' ? 'SOLVER_FAILED' : null;
-    return { result: resultDocument(ctx, item, solved.status, solved.reason, outcome, code), orders: [] };
+    return { result: labelled(resultDocument(ctx, item, solved.status, solved.reason, outcome, code)), orders: [] };
   }
   const outcome = solved.rebalance ?? storedRebalance(deriveRebalance(problem, solved));
+  const portfolioName = ctx.labels?.portfolioNames.get(item.portfolioId) ?? null;
   const orders = outcome.trades.map((t) => ({
     _id: orderId(ctx.runId, item.modelId, item.portfolioId, t.securityId),
     run_id: ctx.runId,
     model_id: item.modelId,
     portfolio_id: item.portfolioId,
+    portfolio_name: portfolioName,
     security_id: t.securityId,
+    ticker: tickers?.[t.securityId] ?? null,
     transaction_type: t.transactionType,
     quantity: t.quantity,
     price: t.price,
     trade_date: ctx.tradeDate,
     ...(t.lots === undefined ? {} : { lots: storedLotSales(t.lots) }),
   }));
-  return { result: resultDocument(ctx, item, 'optimal', null, outcome), orders };
+  return { result: labelled(resultDocument(ctx, item, 'optimal', null, outcome)), orders };
 }
 
 /** Counts by outcome and orders, from the stored results. `invalid` counts as failed. */

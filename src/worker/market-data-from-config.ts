@@ -13,6 +13,7 @@ export function marketDataFromConfig(config: Config, db: Db): MarketDataSource {
       portfolioAccountingUrl: config.PORTFOLIO_ACCOUNTING_SERVICE_URL,
       securityUrl: config.SECURITY_SERVICE_URL,
       pricingUrl: config.PRICING_SERVICE_URL,
+      ...(config.PORTFOLIO_SERVICE_URL ? { portfolioUrl: config.PORTFOLIO_SERVICE_URL } : {}),
     });
   }
   return new SnapshotMarketData(new HoldingsRepository(db), new PricesRepository(db));

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { AppError } from '../errors/index.js';
-import type { MarketDataSource } from '../market-data/types.js';
+import type { MarketDataSource, PortfolioSnapshot, SecurityQuote } from '../market-data/types.js';
 import type { Logger } from '../observability/logger.js';
 import { chunkJobId, endingOf, fromJobItems, liveCounts, type ChunkJobData, type ChunkJobResult, type RunItem, type RunMirror } from '../queue/index.js';
 import type { SolverPool } from '../solver-pool/index.js';
@@ -15,7 +15,7 @@ import { summarizeChunk } from '../runs/chunk-summary.js';
 import { storeMirroredRun } from '../runs/store-mirrored-run.js';
 import type { WorkerMetrics } from '../observability/worker-metrics.js';
 import { buildProblems, securitiesOf } from './build-problems.js';
-import { countStatuses, documentsForSolve, resultDocument, type ChunkContext } from './chunk-documents.js';
+import { countStatuses, documentsForSolve, resultDocument, type ChunkContext, type ChunkLabels } from './chunk-documents.js';
 import type { RunModelCache } from './run-model-cache.js';
 import type { StoredRebalance } from './stored-rebalance.js';
 
@@ -132,7 +132,9 @@ async function solveChunk(deps: ChunkProcessorDeps, run: RunDocument, items: Run
   const models = await deps.modelCache.get(run._id, items.map((i) => i.modelId));
   const portfolios = await deps.marketData.loadPortfolios([...new Set(items.map((i) => i.portfolioId))]);
   const prices = await deps.marketData.loadPrices(securitiesOf(models.values(), portfolios.values()));
-  const { solvable, unsolvable } = buildProblems(items, models, portfolios, prices, run.solve_options);
+  ctx.labels = labelsOf(portfolios.values(), prices);
+  const priceOf = new Map([...prices].map(([id, quote]) => [id, quote.price]));
+  const { solvable, unsolvable } = buildProblems(items, models, portfolios, priceOf, run.solve_options);
   timings.load_ms += Date.now() - mark;
   mark = Date.now();
   const solved = await deps.pool.solveMany(solvable.map((s) => s.problem), deps.deadlineMs, { derive: true });
@@ -245,6 +247,14 @@ function outcomesOf(docs: readonly ResultDocument[]): Partial<Record<ResultDocum
   const outcomes: Partial<Record<ResultDocument['status'], number>> = {};
   for (const d of docs) outcomes[d.status] = (outcomes[d.status] ?? 0) + 1;
   return outcomes;
+}
+
+function labelsOf(portfolios: Iterable<PortfolioSnapshot>, quotes: ReadonlyMap<string, SecurityQuote>): ChunkLabels {
+  const portfolioNames = new Map<string, string>();
+  for (const p of portfolios) if (p.name) portfolioNames.set(p.portfolioId, p.name);
+  const tickers = new Map<string, string>();
+  for (const [id, quote] of quotes) if (quote.ticker) tickers.set(id, quote.ticker);
+  return { portfolioNames, tickers };
 }
 
 function reasonOf(error: unknown): string {

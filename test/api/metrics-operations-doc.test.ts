@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
-import { configKeys } from '../../src/config/config.js';
+import { configKeys, envSchema } from '../../src/config/config.js';
 import { METRIC_NAMES, PORTFOLIO_OUTCOMES, QUEUE_STATES } from '../../src/observability/metrics.js';
 
 const doc = readFileSync(new URL('../../docs/OPERATIONS.md', import.meta.url), 'utf8');
@@ -9,6 +9,26 @@ describe('docs/OPERATIONS.md', () => {
   it('when a configuration key exists in envSchema, then the reference table documents it', () => {
     const missing = configKeys.filter((key) => !doc.includes(`| \`${key}\` |`));
     expect(missing).toEqual([]);
+  });
+
+  it('when the reference table names a key and a default, then the key exists and the code has that default', () => {
+    const table = doc.slice(doc.indexOf('## Configuration reference'), doc.indexOf('\n## ', doc.indexOf('## Configuration reference') + 1));
+    const rows = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \| ([^|]+) \|/gm)].map((m) => ({ key: m[1]!, doc: m[2]!.trim() }));
+    expect(rows.length).toBeGreaterThanOrEqual(configKeys.length);
+    const defaults = envSchema.partial().parse({}) as Record<string, unknown>;
+    const shown = (value: unknown) => (value === undefined ? 'unset' : Array.isArray(value) ? (value.length === 0 ? 'empty' : `\`${value.join(',')}\``) : `\`${String(value)}\``);
+    const wrong = rows
+      .filter((r) => (configKeys as string[]).includes(r.key))
+      .filter((r) => !r.doc.startsWith(shown(defaults[r.key])))
+      .map((r) => `${r.key}: documented ${r.doc}, code ${shown(defaults[r.key])}`);
+    expect(wrong).toEqual([]);
+    expect(rows.map((r) => r.key).filter((key) => !(configKeys as string[]).includes(key))).toEqual([]);
+  });
+
+  it('when the metrics table lists a metric, then the code defines it', () => {
+    const documented = [...doc.matchAll(/^\| `(ogs_\w+)` \|/gm)].map((m) => m[1]!);
+    expect(documented.length).toBeGreaterThanOrEqual(Object.keys(METRIC_NAMES).length);
+    expect(documented.filter((name) => !(Object.values(METRIC_NAMES) as string[]).includes(name))).toEqual([]);
   });
 
   it('when a metric is defined, then it is documented with its labels', () => {

@@ -131,13 +131,13 @@ describe('/metrics', () => {
         loadPortfolios: async () => new Map(),
         loadPrices: async () => {
           if (fail) throw new Error('pricing service unavailable');
-          return new Map([['s1', '10.00']]);
+          return new Map([['s1', { price: '10.00' }]]);
         },
       },
       metrics,
     );
     await source.loadPortfolios(['p1']);
-    expect((await source.loadPrices(['s1'])).get('s1')).toBe('10.00');
+    expect((await source.loadPrices(['s1'])).get('s1')?.price).toBe('10.00');
     fail = true;
     await expect(source.loadPrices(['s1'])).rejects.toThrow('pricing service unavailable');
     const text = await metrics.registry.metrics();

@@ -7,9 +7,10 @@ export interface FakeSummary {
   securities: { securityId: string; netQuantity: string }[];
 }
 
-/** What the fake holds: accounting summaries, tickers by security id, closes by ticker. */
+/** What the fake holds: accounting summaries, portfolio names, tickers by security id, closes by ticker. */
 export interface FakeGlobecoSeed {
   portfolios?: Record<string, FakeSummary>;
+  names?: Record<string, string>;
   tickers?: Record<string, string>;
   closes?: Record<string, number | string>;
 }
@@ -24,8 +25,9 @@ export type FakeBehaviour = ({ kind: 'slow'; ms: number } | { kind: 'status'; st
 };
 
 /**
- * The three GlobeCo services on one loopback port: `GET /api/v1/portfolios/{id}/summary`,
- * `GET /api/v1/security/{id}`, `GET /api/v1/price/{ticker}`. Counts requests per path.
+ * The four GlobeCo services on one loopback port: `GET /api/v1/portfolios/{id}/summary`,
+ * `GET /api/v1/portfolio/{id}` (portfolio service: name), `GET /api/v1/security/{id}`,
+ * `GET /api/v1/price/{ticker}`. Counts requests per path.
  */
 export class FakeGlobeco {
   readonly seed: Required<FakeGlobecoSeed>;
@@ -39,7 +41,7 @@ export class FakeGlobeco {
   maxInFlight = 0;
 
   constructor(seed: FakeGlobecoSeed = {}) {
-    this.seed = { portfolios: {}, tickers: {}, closes: {}, ...seed };
+    this.seed = { portfolios: {}, names: {}, tickers: {}, closes: {}, ...seed };
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -126,6 +128,11 @@ export class FakeGlobeco {
     if (m?.[1]) {
       const p = this.seed.portfolios[m[1]];
       return p && { portfolioId: m[1], ...p };
+    }
+    m = /^\/api\/v1\/portfolio\/([^/]+)$/.exec(path);
+    if (m?.[1]) {
+      const name = this.seed.names[m[1]];
+      return name && { portfolioId: m[1], name, dateCreated: '2026-01-02T00:00:00Z', version: 1 };
     }
     m = /^\/api\/v1\/security\/([^/]+)$/.exec(path);
     if (m?.[1]) {

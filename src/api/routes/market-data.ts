@@ -68,13 +68,13 @@ export const marketDataRoutes: RouteDefinition[] = [
     mutates: true,
     summary: 'Replace the holdings and cash snapshot of many portfolios',
     description:
-      `Body: \`[{portfolio_id, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]\`. Each listed portfolio's snapshot is replaced as a whole; unlisted portfolios are untouched. ` +
+      `Body: \`[{portfolio_id, name?, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]\`; \`name\` (optional, at most 200 characters) is shown next to the id in results, orders and the run view. Each listed portfolio's snapshot is replaced as a whole; unlisted portfolios are untouched. ` +
       'Tax data is optional: a holding may list its lots `[{lot_id, quantity, unit_cost, acquired: "YYYY-MM-DD"}]`, which must add up to its quantity ' +
       '(else 400 naming portfolio and security), and a portfolio its `recent_sales` `[{security_id, date, quantity, realized_gain}]` (negative gain = loss) for the wash-sale window. ' +
       ALL_OR_NOTHING,
     tags: ['market data'],
     body: rowsBody(
-      'Portfolios: portfolio_id (24 hex), cash (decimal ≥ 0), holdings (security_id, whole quantity ≥ 0, optional lots: lot_id, quantity ≥ 1, unit_cost decimal ≥ 0, acquired date), ' +
+      'Portfolios: portfolio_id (24 hex), name (optional text), cash (decimal ≥ 0), holdings (security_id, whole quantity ≥ 0, optional lots: lot_id, quantity ≥ 1, unit_cost decimal ≥ 0, acquired date), ' +
         'optional recent_sales (security_id, date, quantity ≥ 1, realized_gain signed decimal).',
     ),
     responses: {
@@ -89,9 +89,9 @@ export const marketDataRoutes: RouteDefinition[] = [
     path: '/api/v1/prices',
     mutates: true,
     summary: 'Set the price of many securities',
-    description: `Body: \`[{security_id, price}]\`, price a decimal > 0. ${ALL_OR_NOTHING}`,
+    description: `Body: \`[{security_id, price, ticker?}]\`, price a decimal > 0; \`ticker\` (optional, at most 32 characters) is shown next to the security id in results and orders. ${ALL_OR_NOTHING}`,
     tags: ['market data'],
-    body: rowsBody('Prices: security_id (24 hex), price (decimal > 0).'),
+    body: rowsBody('Prices: security_id (24 hex), price (decimal > 0), ticker (optional text).'),
     responses: {
       200: { description: 'Written', schema: counts },
       400: { description: 'Invalid rows; nothing written', schema: rejected },
@@ -111,6 +111,7 @@ export const marketDataRoutes: RouteDefinition[] = [
         description: 'The snapshot',
         schema: z.object({
           portfolio_id: z.string(),
+          name: z.string().nullable(),
           cash: z.string(),
           holdings: z.array(z.object({ security_id: z.string(), quantity: z.number().int(), lots: z.array(lotOutput).optional().meta({ description: 'Present when lots were uploaded.' }) })),
           recent_sales: z.array(saleOutput).optional().meta({ description: 'Present when recent sales were uploaded.' }),
@@ -126,6 +127,7 @@ export const marketDataRoutes: RouteDefinition[] = [
       return {
         body: {
           portfolio_id: found.portfolioId,
+          name: found.name ?? null,
           cash: found.cash,
           holdings: found.holdings.map(holdingJson),
           ...(found.recentSales === undefined ? {} : { recent_sales: found.recentSales.map(saleJson) }),
@@ -144,7 +146,7 @@ export const marketDataRoutes: RouteDefinition[] = [
     responses: {
       200: {
         description: 'The price',
-        schema: z.object({ security_id: z.string(), price: z.string(), updated_at: z.string() }),
+        schema: z.object({ security_id: z.string(), ticker: z.string().nullable(), price: z.string(), updated_at: z.string() }),
       },
       400: { description: 'Bad id' },
       404: { description: 'No price for this security' },
@@ -152,7 +154,7 @@ export const marketDataRoutes: RouteDefinition[] = [
     handler: async ({ params }, services) => {
       const found = await services.prices.findOne(params.security_id);
       if (!found) throw new NotFound(`no price for security ${params.security_id}`);
-      return { body: { security_id: found.securityId, price: found.price, updated_at: found.updatedAt.toISOString() } };
+      return { body: { security_id: found.securityId, ticker: found.ticker ?? null, price: found.price, updated_at: found.updatedAt.toISOString() } };
     },
   }),
 ];

@@ -131,9 +131,12 @@ const lotSale = z
     term: z.enum(['short', 'long']),
   })
   .meta({ id: 'LotSale' });
+const portfolioName = z.string().nullable().meta({ description: 'The portfolio name from the market-data source at solve time; null when it has none.' });
+const ticker = z.string().nullable().meta({ description: 'The ticker from the market-data source at solve time; null when it has none.' });
 
 const position = z.object({
   security_id: z.string(),
+  ticker,
   price: z.string(),
   original_quantity: z.number().int(),
   adjusted_quantity: z.number().int(),
@@ -161,6 +164,7 @@ const taxSummary = z
 export const resultOutput = z
   .object({
     portfolio_id: z.string(),
+    portfolio_name: portfolioName,
     model_id: z.string(),
     model_name: z.string().nullable().meta({ description: 'The model as the run saw it; null when unknown.' }),
     status: resultStatus,
@@ -180,8 +184,10 @@ export const orderOutput = z
     order_id: z.string(),
     run_id: z.string(),
     portfolio_id: z.string(),
+    portfolio_name: portfolioName,
     model_id: z.string(),
     security_id: z.string(),
+    ticker,
     transaction_type: z.enum(['BUY', 'SELL']),
     quantity: z.number().int(),
     price: z.string(),
@@ -215,6 +221,8 @@ export const runSummaryOutput = z
     turnover: histogram.meta({ description: 'Traded value per portfolio, percent of its market value; `buckets` are lower edges.' }),
     buy_value: z.string(),
     sell_value: z.string(),
-    top_securities: z.array(z.object({ security_id: z.string(), buy_value: z.string(), sell_value: z.string(), orders: z.number().int() })),
+    top_securities: z.array(
+      z.object({ security_id: z.string(), ticker: z.string().optional().meta({ description: 'When the market-data source has one.' }), buy_value: z.string(), sell_value: z.string(), orders: z.number().int() }),
+    ),
   })
   .meta({ id: 'RunSummary' });

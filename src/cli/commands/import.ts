@@ -17,9 +17,10 @@ Files:
                 Tax lots: add the columns lot_id,lot_quantity,unit_cost,acquired (YYYY-MM-DD)
                 and write one line per lot, the holding's quantity repeated on each; the lots
                 must add up to it. Recent sales (wash-sale window) go in a JSON file.
-  prices CSV    header security_id,price
-  JSON          the API body: [{portfolio_id, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]
-                or [{security_id, price}]
+                An optional name column names the portfolio (shown next to its id).
+  prices CSV    header security_id,price; an optional ticker column (shown next to the id)
+  JSON          the API body: [{portfolio_id, name?, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]
+                or [{security_id, price, ticker?}]
 
 The whole file is checked first; if any line is bad nothing is sent and every bad line is
 listed. Then it goes in batches; each batch is all-or-nothing. If a batch fails, the batches

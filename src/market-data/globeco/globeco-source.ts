@@ -1,8 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
-import type { MarketDataSource, PortfolioSnapshot } from '../types.js';
+import { UpstreamUnavailable } from '../../errors/index.js';
+import type { MarketDataSource, PortfolioSnapshot, SecurityQuote } from '../types.js';
 import { CachedLoader, loadAll } from './concurrency.js';
-import { parseClose, parsePortfolioSummary, parseTicker } from './responses.js';
+import { parseClose, parsePortfolioName, parsePortfolioSummary, parseTicker } from './responses.js';
 import { UpstreamClient, type UpstreamClientOptions } from './upstream-client.js';
 
 /** Settings shared by the three clients, plus the caches' clock. */
@@ -16,6 +17,8 @@ export interface GlobecoMarketDataOptions {
   portfolioAccountingUrl: string;
   securityUrl: string;
   pricingUrl: string;
+  /** The portfolio service, for portfolio names; without it results carry no names. */
+  portfolioUrl?: string;
   /** Timeouts, retries, breaker window, injectable fetch and cache clock. */
   calls?: GlobecoCallOptions;
   /** Upstream requests in flight at once, across the three services. @defaultValue 16 */
@@ -38,15 +41,18 @@ export class GlobecoMarketData implements MarketDataSource {
   readonly accounting: UpstreamClient;
   readonly security: UpstreamClient;
   readonly pricing: UpstreamClient;
+  readonly portfolio: UpstreamClient | null;
   private readonly summaries: CachedLoader<PortfolioSnapshot>;
   private readonly tickers: CachedLoader<string | null>;
   private readonly closes: CachedLoader<string | null>;
+  private readonly names: CachedLoader<string | null> | null;
 
   constructor(options: GlobecoMarketDataOptions) {
     const { now, ...calls } = options.calls ?? {};
     this.accounting = new UpstreamClient({ ...calls, name: 'portfolio accounting service', baseUrl: options.portfolioAccountingUrl });
     this.security = new UpstreamClient({ ...calls, name: 'security service', baseUrl: options.securityUrl });
     this.pricing = new UpstreamClient({ ...calls, name: 'pricing service', baseUrl: options.pricingUrl });
+    this.portfolio = options.portfolioUrl ? new UpstreamClient({ ...calls, name: 'portfolio service', baseUrl: options.portfolioUrl }) : null;
     const limit = pLimit(options.concurrency ?? 16);
     const max = options.cacheSize ?? 10_000;
     const perf = now ? { now } : undefined;
@@ -59,25 +65,51 @@ export class GlobecoMarketData implements MarketDataSource {
     this.closes = new CachedLoader(new LRUCache({ ttl: options.priceTtlMs ?? 60_000, max, perf }), limit, async (ticker) =>
       parseClose(await this.pricing.getJson(`/api/v1/price/${encodeURIComponent(ticker)}`)),
     );
+    const portfolio = this.portfolio;
+    this.names = portfolio
+      ? new CachedLoader(new LRUCache({ ttl: options.tickerTtlMs ?? 600_000, max, perf }), limit, async (id) =>
+          parsePortfolioName(id, await portfolio.getJson(`/api/v1/portfolio/${encodeURIComponent(id)}`)),
+        )
+      : null;
   }
 
   async loadPortfolios(portfolioIds: readonly string[]): Promise<Map<string, PortfolioSnapshot>> {
-    return loadAll(portfolioIds, this.summaries);
+    const [snapshots, names] = await Promise.all([loadAll(portfolioIds, this.summaries), this.loadNames(portfolioIds)]);
+    for (const [id, name] of names) {
+      const snapshot = snapshots.get(id);
+      if (snapshot && name) snapshots.set(id, { ...snapshot, name });
+    }
+    return snapshots;
   }
 
-  async loadPrices(securityIds: readonly string[]): Promise<Map<string, string>> {
+  /**
+   * Portfolio names, or none: a name only labels a result, so a portfolio service that cannot
+   * answer leaves the names out (its breaker then answers at once) rather than failing the run.
+   */
+  private async loadNames(portfolioIds: readonly string[]): Promise<Map<string, string | null>> {
+    if (!this.names) return new Map();
+    try {
+      return await loadAll(portfolioIds, this.names);
+    } catch (error) {
+      if (error instanceof UpstreamUnavailable) return new Map();
+      throw error;
+    }
+  }
+
+  async loadPrices(securityIds: readonly string[]): Promise<Map<string, SecurityQuote>> {
     const unique = [...new Set(securityIds)];
     // Each security goes on to its price as soon as its ticker is known.
-    const closes = await Promise.all(
-      unique.map(async (id) => {
+    const quotes = await Promise.all(
+      unique.map(async (id): Promise<SecurityQuote | null> => {
         const ticker = await this.tickers.get(id);
-        return ticker === null ? null : this.closes.get(ticker);
+        const price = ticker === null ? null : await this.closes.get(ticker);
+        return price && ticker ? { price, ticker } : null;
       }),
     );
-    const prices = new Map<string, string>();
+    const prices = new Map<string, SecurityQuote>();
     unique.forEach((id, i) => {
-      const close = closes[i];
-      if (close) prices.set(id, close);
+      const quote = quotes[i];
+      if (quote) prices.set(id, quote);
     });
     return prices;
   }

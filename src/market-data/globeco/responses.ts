@@ -55,3 +55,10 @@ export function parseClose(body: unknown): string | null {
   const close = upstreamDecimal(body.close);
   return close !== null && new Decimal(close).gt(0) ? close : null;
 }
+
+/** Reads `{name}` from the portfolio service; null when the portfolio or its name is absent. */
+export function parsePortfolioName(portfolioId: string, body: unknown): string | null {
+  if (body === null) return null;
+  if (!isRecord(body)) throw malformed('portfolio service', `record for portfolio ${portfolioId}`, `expected an object, got ${describeValue(body)}`);
+  return typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim() : null;
+}

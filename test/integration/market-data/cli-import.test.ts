@@ -62,6 +62,22 @@ describe('ogs import against the real API', () => {
     expect(stored.get(id(3))).toEqual({ portfolioId: id(3), cash: '0.25', holdings: [] });
   });
 
+  it('when the CSVs carry the optional name and ticker columns, then portfolios keep their names and securities their tickers', async () => {
+    const holdings = file(
+      'named.csv',
+      ['portfolio_id,name,cash,security_id,quantity', `${id(11)},Smith Family Trust,10,${id(111)},1`, `${id(11)},,10,${id(112)},2`, `${id(12)},,5,,`].join('\n'),
+    );
+    const prices = file('tickers.csv', ['security_id,price,ticker', `${id(111)},12.5,IBM`, `${id(112)},3,`].join('\n'));
+    for (const args of [['import', 'holdings', holdings], ['import', 'prices', prices]]) {
+      const t = io(env);
+      expect(await runCli(args, t.io)).toBe(0);
+    }
+    const stored = await api.services.holdings.findMany([id(11), id(12)]);
+    expect(stored.get(id(11))).toMatchObject({ name: 'Smith Family Trust', holdings: [{ quantity: 1 }, { quantity: 2 }] });
+    expect(stored.get(id(12))?.name).toBeUndefined();
+    expect(Object.fromEntries(await api.services.prices.findMany([id(111), id(112)]))).toEqual({ [id(111)]: { price: '12.5', ticker: 'IBM' }, [id(112)]: { price: '3' } });
+  });
+
   it('when a CSV has bad lines, then each is reported by file line and nothing is sent', async () => {
     const csv = file(
       'bad.csv',

@@ -25,6 +25,7 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
         ],
       },
     },
+    names: { [P1]: 'Smith Family Trust' },
     tickers: { [S_IBM]: 'IBM', [S_AAPL]: 'AAPL', [S_NOPRICE]: 'NOPE', [S_ZERO]: 'ZERO' },
     closes: { IBM: 145.2, AAPL: '190.125', ZERO: 0 },
   });
@@ -61,7 +62,24 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
       ],
     });
     const prices = await md.loadPrices([S_IBM, S_AAPL, S_NOPRICE, S_ZERO, id(999)]);
-    expect(Object.fromEntries(prices)).toEqual({ [S_IBM]: '145.2', [S_AAPL]: '190.125' });
+    expect(Object.fromEntries(prices)).toEqual({ [S_IBM]: { price: '145.2', ticker: 'IBM' }, [S_AAPL]: { price: '190.125', ticker: 'AAPL' } });
+  });
+
+  it('when the portfolio service is configured, then portfolios carry their names; one without a record has none', async () => {
+    const md = source({ portfolioUrl: fake.url });
+    const portfolios = await md.loadPortfolios([P1, P_EMPTY]);
+    expect(portfolios.get(P1)?.name).toBe('Smith Family Trust');
+    expect(portfolios.get(P_EMPTY)).toEqual({ portfolioId: P_EMPTY, cash: '0', holdings: [] });
+    await md.loadPortfolios([P1]);
+    expect(fake.calls(`/api/v1/portfolio/${P1}`)).toBe(1);
+  });
+
+  it('when the portfolio service is down, then holdings still load, without names', async () => {
+    fake.behave(`/api/v1/portfolio/${P1}`, { kind: 'status', status: 503 });
+    const portfolios = await source({ portfolioUrl: fake.url }).loadPortfolios([P1]);
+    expect(portfolios.get(P1)?.cash).toBe('1000.5');
+    expect(portfolios.get(P1)?.name).toBeUndefined();
+    expect(fake.calls(`/api/v1/portfolio/${P1}`)).toBe(3);
   });
 
   it('when the portfolio has no accounting record (404), then it is empty, not an error', async () => {
@@ -73,7 +91,7 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
     fake.behave('/api/v1/price/IBM', { kind: 'status', status: 503, times: 2 });
     const started = performance.now();
     const prices = await source().loadPrices([S_IBM]);
-    expect(prices.get(S_IBM)).toBe('145.2');
+    expect(prices.get(S_IBM)?.price).toBe('145.2');
     expect(fake.calls('/api/v1/price/IBM')).toBe(3);
     expect(performance.now() - started).toBeGreaterThanOrEqual(14);
   });
@@ -108,7 +126,7 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
   it('when the connection is closed without an answer, then it is retried', async () => {
     fake.behave(`/api/v1/security/${S_AAPL}`, { kind: 'down', times: 1 });
     const prices = await source().loadPrices([S_AAPL]);
-    expect(prices.get(S_AAPL)).toBe('190.125');
+    expect(prices.get(S_AAPL)?.price).toBe('190.125');
     expect(fake.calls(`/api/v1/security/${S_AAPL}`)).toBe(2);
   });
 

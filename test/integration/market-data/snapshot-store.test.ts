@@ -81,15 +81,25 @@ describe('the market-data snapshot store', () => {
     expect(await t.db.collection(HOLDINGS_COLLECTION).countDocuments({ portfolio_id: { $in: rows.map((r) => r.portfolio_id) } })).toBe(0);
   });
 
-  it('when prices are uploaded, then they read back canonical and missing ones are absent', async () => {
-    const body = Array.from({ length: 20 }, (_, i) => ({ security_id: id(200 + i), price: `${i + 1}.2500` }));
+  it('when prices are uploaded, then they read back canonical with their tickers and missing ones are absent', async () => {
+    const body = Array.from({ length: 20 }, (_, i) => ({ security_id: id(200 + i), price: `${i + 1}.2500`, ...(i === 0 ? { ticker: ' IBM ' } : {}) }));
     const outcome = await importPrices(prices, body);
     expect(outcome).toEqual({ status: 'written', counts: { upserted: 20, modified: 0, matched: 0 } });
     const loaded = await source.loadPrices([id(200), id(219), id(999)]);
     expect([...loaded.entries()]).toEqual([
-      [id(200), '1.25'],
-      [id(219), '20.25'],
+      [id(200), { price: '1.25', ticker: 'IBM' }],
+      [id(219), { price: '20.25' }],
     ]);
+  });
+
+  it('when a portfolio is uploaded with a name, then the snapshot carries it; a too-long name or ticker is rejected naming the field', async () => {
+    const outcome = await importHoldings(holdings, [{ portfolio_id: id(7300), name: 'Smith Family Trust', cash: '10', holdings: [] }]);
+    expect(outcome.status).toBe('written');
+    expect((await source.loadPortfolios([id(7300)])).get(id(7300))?.name).toBe('Smith Family Trust');
+    const bad = await importHoldings(holdings, [{ portfolio_id: id(7301), name: 'x'.repeat(201), cash: '1', holdings: [] }]);
+    expect(bad).toMatchObject({ status: 'rejected', errors: [{ field: 'rows[0].name', message: expect.stringContaining('at most 200 characters') }] });
+    const badTicker = await importPrices(prices, [{ security_id: id(7302), price: '1', ticker: 7 }]);
+    expect(badTicker).toMatchObject({ status: 'rejected', errors: [{ field: 'rows[0].ticker' }] });
   });
 
   it('when a price is zero, negative, NaN or duplicated, then nothing is written', async () => {

@@ -60,6 +60,21 @@ describe('a run through the queue, end to end', () => {
     expect(orders.body.items[0]).toMatchObject({ run_id: run.run_id, portfolio_id: book.portfolioIds[0], order_id: expect.stringMatching(/^[0-9a-f]{24}$/) });
   });
 
+  it('when the market data names portfolios and securities, then results and orders carry the names next to the ids', async () => {
+    const run = (await request(p.app).get('/api/v1/runs?limit=1')).body.items[0];
+    const portfolioId = book.portfolioIds[3]!;
+    const name = `Client ${portfolioId.slice(-4)}`;
+    const ticker = (securityId: string) => `TK${book.securityIds.indexOf(securityId)}`;
+    const result = (await request(p.app).get(`/api/v1/runs/${run.run_id}/results?portfolio_id=${portfolioId}`)).body.items[0];
+    expect(result.portfolio_name).toBe(name);
+    for (const position of result.positions) expect(position.ticker).toBe(ticker(position.security_id));
+    const orders = (await request(p.app).get(`/api/v1/runs/${run.run_id}/orders?limit=50`)).body.items as { portfolio_id: string; portfolio_name: string; security_id: string; ticker: string }[];
+    expect(orders.length).toBeGreaterThan(0);
+    for (const o of orders) expect(o).toMatchObject({ portfolio_name: `Client ${o.portfolio_id.slice(-4)}`, ticker: ticker(o.security_id) });
+    const summary = (await request(p.app).get(`/api/v1/runs/${run.run_id}/summary`)).body;
+    expect(summary.top_securities[0].ticker).toBe(ticker(summary.top_securities[0].security_id));
+  });
+
   it('when some portfolios are infeasible or lack a price, then they are reported with reasons while the rest succeed', async () => {
     const priced = book.portfolioIds.slice(0, 3);
     const unpriced = hexId('bad0', 9);

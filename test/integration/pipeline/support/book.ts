@@ -32,14 +32,15 @@ export interface Book {
 
 /**
  * Securities with prices, models with `positionsPerModel` positions each, and portfolios holding
- * the model's securities with ±30 % drift and some cash. Holdings and prices are inserted in bulk
+ * the model's securities with ±30 % drift and some cash; every security has a ticker and every
+ * portfolio a name. Holdings and prices are inserted in bulk
  * (a fresh book needs no upsert).
  */
 export async function seedBook(db: Db, spec: BookSpec): Promise<Book> {
   const rnd = random(spec.seed ?? 42);
   const securityCount = Math.max(spec.positionsPerModel * 2, 20);
   const securityIds = Array.from({ length: securityCount }, (_, i) => hexId('5ec', i));
-  const prices = securityIds.map((securityId) => ({ securityId, price: (5 + rnd() * 495).toFixed(2) }));
+  const prices = securityIds.map((securityId, i) => ({ securityId, price: (5 + rnd() * 495).toFixed(2), ticker: `TK${i}` }));
   await new PricesRepository(db).upsertMany(prices);
   const priceOf = new Map(prices.map((p) => [p.securityId, Number(p.price)]));
   const target = Math.floor(0.9 / spec.positionsPerModel / 0.005) * 0.005;
@@ -58,7 +59,7 @@ export async function seedBook(db: Db, spec: BookSpec): Promise<Book> {
         securityId,
         quantity: Math.max(0, Math.round((marketValue * target * (0.7 + rnd() * 0.6)) / priceOf.get(securityId)!)),
       }));
-      return { portfolioId, cash: (marketValue * 0.1).toFixed(2), holdings };
+      return { portfolioId, name: `Client ${portfolioId.slice(-4)}`, cash: (marketValue * 0.1).toFixed(2), holdings };
     });
     await seedHoldings(db, snapshots);
   }
