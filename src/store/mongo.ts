@@ -44,12 +44,6 @@ export async function connectMongo(options: MongoOptions): Promise<MongoConnecti
     connectTimeoutMS: 10_000,
     // Long enough for a large bulkWrite, short enough that a dead socket is noticed.
     socketTimeoutMS: 60_000,
-    // Heartbeats by polling, not the streaming protocol `auto` picks. Against FerretDB v1, a client
-    // whose in-flight operation was cut by a graceful server restart never rediscovered the server
-    // with `auto` (every operation failed server selection for minutes, so a run stuck with one
-    // chunk unfinished); with `poll` it recovers on the next heartbeat. MongoDB works with either.
-    // Proof: test/chaos/mongo-reconnect.test.ts.
-    serverMonitoringMode: 'poll',
     appName: 'globeco-order-generation-service',
   });
   await client.connect();
@@ -57,12 +51,14 @@ export async function connectMongo(options: MongoOptions): Promise<MongoConnecti
   await db.command({ ping: 1 });
   options.logger?.info({ db: options.dbName }, 'connected to MongoDB');
   let closed = false;
+  const watchdog = watchForStuckMonitor(client, options.logger, () => closed);
   return {
     client,
     db,
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(watchdog);
       await client.close();
       options.logger?.info('MongoDB connection closed');
     },
@@ -72,4 +68,47 @@ export async function connectMongo(options: MongoOptions): Promise<MongoConnecti
 /** Round-trips a ping; rejects when the server is unreachable. */
 export async function pingMongo(db: Db): Promise<void> {
   await db.command({ ping: 1 });
+}
+
+/** How long the server may stay unknown to the driver before the client is reconnected. */
+export const STUCK_MONITOR_MS = 20_000;
+const WATCH_INTERVAL_MS = 5_000;
+
+/**
+ * Reconnects a client whose driver has lost the server for longer than {@link STUCK_MONITOR_MS}.
+ *
+ * Why: after a graceful server restart (SIGTERM) that cut operations in flight, the driver's
+ * server monitor can stay in a check that never ends, so the server stays "unknown" and every
+ * operation fails server selection for minutes, long after the server is back (seen against
+ * FerretDB v1 with both monitoring modes; the chaos suite had a run stuck with one chunk that
+ * could never be written). Closing and reconnecting the same client replaces the monitor;
+ * collections obtained from it keep working, and operations in flight fail and are retried by
+ * their callers as any network error is. Proof: test/chaos/mongo-reconnect.test.ts.
+ */
+function watchForStuckMonitor(client: MongoClient, logger: Logger | undefined, closed: () => boolean): NodeJS.Timeout {
+  // From the driver's public SDAM events; a stuck monitor sends none, so the mark stays.
+  let unknownSince: number | null = null;
+  client.on('serverDescriptionChanged', (event) => {
+    if (event.newDescription.type === 'Unknown') unknownSince ??= Date.now();
+    else unknownSince = null;
+  });
+  let reconnecting = false;
+  const timer = setInterval(() => {
+    if (closed() || reconnecting || unknownSince === null || Date.now() - unknownSince < STUCK_MONITOR_MS) return;
+    reconnecting = true;
+    logger?.warn({ unknown_ms: Date.now() - unknownSince }, 'MongoDB server unknown for too long; reconnecting the client');
+    void (async () => {
+      try {
+        await client.close(true);
+        if (!closed()) await client.connect();
+      } catch (error) {
+        logger?.warn({ err: error }, 'reconnecting the MongoDB client failed; will try again');
+      } finally {
+        unknownSince = null;
+        reconnecting = false;
+      }
+    })();
+  }, WATCH_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }
