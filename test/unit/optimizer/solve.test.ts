@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidInput } from '../../../src/errors/index.js';
+import { fieldOf } from '../../support/invalid-field.js';
 import { deriveRebalance, solve, solveAndDerive, type ProblemInput } from '../../../src/core/optimizer/index.js';
 import { hardInstance } from '../../support/oracle/hard-instance.js';
 
@@ -16,16 +16,6 @@ const base: ProblemInput = {
     { securityId: 'C', target: '0.2', lowDrift: '0.1', highDrift: '0.1' },
   ],
 };
-
-function fieldOf(input: ProblemInput): string | undefined {
-  try {
-    solve(input);
-  } catch (error) {
-    if (error instanceof InvalidInput) return error.field;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('solve', () => {
   it('when the model is fully invested, then cash binds and the exact optimum is returned', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidInput } from '../../../src/errors/index.js';
+import { fieldOf } from '../../support/invalid-field.js';
 import { solve, solveAndDerive, type ProblemInput } from '../../../src/core/optimizer/index.js';
 
 const TAX = { enabled: true, shortTermRate: '0.37', longTermRate: '0.2', asOf: '2026-11-30' };
@@ -22,16 +22,6 @@ function book(overrides: Partial<ProblemInput> = {}): ProblemInput {
     options: { tax: TAX },
     ...overrides,
   };
-}
-
-function fieldOf(input: ProblemInput): string | undefined {
-  try {
-    solve(input);
-  } catch (error) {
-    if (error instanceof InvalidInput) return error.field;
-    throw error;
-  }
-  return undefined;
 }
 
 describe('tax input', () => {
