@@ -67,8 +67,16 @@ function lpText(problem: OracleProblem): string {
   const bounds: string[] = [];
   const ints: string[] = [];
   const cash = problem.securities.map((s, i) => security(problem, s, i, rows, bounds, ints));
-  const held = problem.securities.reduce((sum, s) => sum.plus(s.price.times(s.held)), problem.marketValue.times(0));
   const objective = problem.securities.map((_, i) => `e${i}`).join(' + ');
+  return lpFile(problem, objective, rows, cash, bounds, ints);
+}
+
+/**
+ * The CPLEX LP text of a minimisation whose purchases (`cash` terms, net of what is sold) must fit
+ * in the problem's budget beyond the value already held.
+ */
+export function lpFile(problem: OracleProblem, objective: string, rows: readonly string[], cash: readonly string[], bounds: readonly string[], ints: readonly string[]): string {
+  const held = problem.securities.reduce((sum, s) => sum.plus(s.price.times(s.held)), problem.marketValue.times(0));
   return [
     'Minimize',
     ` obj: ${objective}`,

@@ -9,7 +9,7 @@
 import { Decimal } from 'decimal.js';
 import type { ProblemInput } from '../../../src/core/optimizer/index.js';
 import { readOracle } from './exact.js';
-import { loadHighs, zBounds } from './highs.js';
+import { loadHighs, lpFile, zBounds } from './highs.js';
 import { judgeTax, taxLotsOf } from './tax-enumerate.js';
 
 export interface TaxHighsVerdict {
@@ -55,19 +55,7 @@ function lpText(input: ProblemInput): { text: string; empty: boolean } {
     });
     rows.push(` l${i}: ${taken.length > 0 ? taken.join(' + ') : '0 y' + i} - ${s.lot} m${i} = 0`);
   });
-  const held = problem.securities.reduce((sum, s) => sum.plus(s.price.times(s.held)), problem.marketValue.times(0));
-  const text = [
-    'Minimize',
-    ` obj: ${objective.join(' + ').replace(/\+ -/g, '- ')}`,
-    'Subject To',
-    ...rows,
-    ` cash: ${cash.join(' + ')} <= ${num(problem.budget.minus(held))}`,
-    'Bounds',
-    ...bounds,
-    'General',
-    ` ${ints.join(' ')}`,
-    'End',
-  ].join('\n');
+  const text = lpFile(problem, objective.join(' + ').replace(/\+ -/g, '- '), rows, cash, bounds, ints);
   return { text, empty };
 }
 
