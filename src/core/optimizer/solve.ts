@@ -8,6 +8,7 @@ import { solveFast } from './fast-path/fast-path.js';
 import type { SearchLimits } from './fast-path/cash-search.js';
 import { solveGeneral } from './general-path/solve-general.js';
 import { solveTax } from './tax/solve-tax.js';
+import type { TaxProblem } from './tax/tax-problem.js';
 import { deriveScaled, type RebalanceOutcome } from './derive.js';
 import { buildProblem, type ScaledProblem, type ScaledSecurity } from './problem.js';
 import type { ScaledOutcome } from './scaled-outcome.js';
@@ -27,6 +28,11 @@ export interface SolveCallOptions {
 
 const DEFAULT_NODE_CAP = 200_000;
 
+/** Whether any security has lots or a wash-sale restriction. */
+function hasTaxSide(tax: TaxProblem): boolean {
+  return tax.securities.some((security) => security !== null && (security.lots.length > 0 || security.blocked > 0)) || tax.noBuy.some(Boolean);
+}
+
 /** Solves the scaled problem; returns the outcome and which path produced it. */
 export function solveScaled(
   problem: ScaledProblem,
@@ -39,8 +45,16 @@ export function solveScaled(
     now,
   };
   const path = options.path ?? 'auto';
-  // Only the tax search models tax; no path may answer a tax-enabled problem without it.
-  if (problem.tax !== null) return { outcome: solveTax(problem, problem.tax, limits), path: 'fast' };
+  // Only the tax search models tax; no path may answer a tax-enabled problem without it, unless
+  // nothing in it has a tax side (no lots, no wash-sale restriction): then the tax term is zero
+  // for every allocation and the problem is today's, answered exactly as today (tie-break
+  // included), its objective lifted to the tax scale.
+  if (problem.tax !== null) {
+    if (hasTaxSide(problem.tax)) return { outcome: solveTax(problem, problem.tax, limits), path: 'fast' };
+    const plain = solveScaled({ ...problem, tax: null }, options);
+    if (plain.outcome.status !== 'optimal') return plain;
+    return { outcome: { ...plain.outcome, objective: plain.outcome.objective * BigInt(problem.tax.driftFactor) }, path: plain.path };
+  }
   if (path === 'general') return { outcome: solveGeneral(problem, limits), path: 'general' };
   const fast = solveFast(problem, limits);
   // A covering search that ran out of nodes (not time) is rare and unproven; the MILP may still

@@ -50,8 +50,11 @@ function parts(most: number): number[] {
   return out;
 }
 
-/** Bitsets for `items` (full-price, in search order), for needs up to `needCap`; null if too large. */
-export function buildFullPriceSums(items: CashItem[], needCap: number): FullPriceSums | null {
+/**
+ * Bitsets for `items` (full-price, in search order; the tax search passes its securities with
+ * their largest count), for needs up to `needCap`; null if too large.
+ */
+export function buildFullPriceSums(items: readonly Pick<CashItem, 'unit' | 'most'>[], needCap: number): FullPriceSums | null {
   let capacity = 0;
   let largest = 0;
   for (const item of items) {
@@ -67,7 +70,7 @@ export function buildFullPriceSums(items: CashItem[], needCap: number): FullPric
   const bits = new Int32Array(rows * words);
   bits[items.length * words] = 1;
   for (let j = items.length - 1; j >= 0; j--) {
-    const unit = (items[j] as CashItem).unit;
+    const unit = (items[j] as Pick<CashItem, 'unit'>).unit;
     const to = j * words;
     bits.copyWithin(to, to + words, to + 2 * words);
     for (const part of split[j] as number[]) {

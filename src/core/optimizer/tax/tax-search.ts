@@ -4,15 +4,36 @@
  * a security's best costs more and spends more), so the problem is: give up d_i units, freeing
  * Σ d_i·unit_i ≥ E, at least cost Σ g_i(d_i), g_i(d) = f_i(best − d) − f_i(best) ≥ 0.
  *
- * g_i need not be convex (a credited loss lot, a minimum trade gap: `security-cost.ts`), so the
- * search never assumes it: depth-first over securities, every allowed count tried, pruned by the
- * fractional knapsack over the lower convex hulls of the g_i (a valid lower bound of every g_i,
- * concave kinks included). Costs are integers, so the bound's ceiling is a bound too. Covers are
- * compared on (objective, trades, turnover); ties are explored for the first `TIE_BREAK_NODES`
- * nodes, as in the fast path. A search that runs into its node cap or deadline is reported
- * unproven, never as optimal.
+ * g_i need not be convex nor even increasing (a credited loss lot puts a concave kink at the
+ * holding, and past it selling more can cost less; a minimum trade gap bars counts:
+ * `security-cost.ts`), so nothing here assumes either. What the search uses is that g_i is
+ * linear between consecutive candidate counts, so on every stretch of counts its least value is
+ * at an end, and that the lower convex hull of g_i is below it everywhere.
+ *
+ * 1. The LP relaxation over the hulls (pieces in ascending cost per money) gives the break
+ *    ratio λ. For any λ ≥ 0 and any cover, Σ g_i(d_i) ≥ Σ_i min_d (g_i(d) − λ·d·unit_i) + λ·E
+ *    (Lagrangian bound, since Σ d_i·unit_i ≥ E); with the break ratio it equals the LP value.
+ * 2. A greedy cover (the LP's counts, the break security rounded up, then each security lowered as
+ *    far as the cover allows) is the first incumbent.
+ * 3. Reduced-cost fixing: with r_i(d) = g_i(d) − λ·d·unit_i − min(…) ≥ 0, any cover with
+ *    security i at d costs at least the Lagrangian bound + r_i(d). Counts whose r_i exceeds the
+ *    incumbent's cost minus that bound are dropped (r_i is linear between candidates, so what
+ *    remains is a few intervals per security); a security left with one count is fixed there.
+ *    Ties on the objective are kept, so the tie-break still sees every cover as good as the
+ *    incumbent.
+ * 4. Depth-first branch and bound over the securities left, pruned first by the Lagrangian bound
+ *    of the remaining securities, with λ·need raised to λ·(need + the least overshoot their
+ *    reachable sums allow: `full-price-sums.ts`, exact, as on the fast path; this is what keeps
+ *    many securities at the same cost per money, the hard-book shape, from exploding), then by
+ *    the fractional knapsack over their hulls. Costs are integers, so a bound's ceiling is a
+ *    bound too.
+ *
+ * Covers are compared on (objective, trades, turnover); ties are explored for the first
+ * `TIE_BREAK_NODES` nodes, as in the fast path. A search that runs into its node cap or deadline
+ * is reported unproven, never as optimal.
  */
 import { TIE_BREAK_NODES, type SearchLimits } from '../fast-path/cash-search.js';
+import { buildFullPriceSums, type FullPriceSums } from '../fast-path/full-price-sums.js';
 import { allowedAt, costAt, tradesAt, turnoverAt, type TaxPosition } from './security-cost.js';
 
 /** One straight piece of a security's hull: `money` freed for `cost`. */
@@ -25,12 +46,26 @@ interface HullPiece {
 /** A security that can give up units, with what the search needs of it. */
 interface Item {
   p: TaxPosition;
+  /** Largest count it may give up (best − lo). */
   most: number;
   unit: number;
   baseCost: number;
   baseTrades: number;
   baseTurnover: number;
+  /** Candidate counts given up, ascending (0 and `most` included), and g at each. */
+  points: number[];
+  gains: number[];
   hull: HullPiece[];
+  /** min over d of g(d) − λ·d·unit (set once λ is known), and the size of its terms (for rounding). */
+  lagrangian: number;
+  magnitude: number;
+  /** Counts kept by reduced-cost fixing: ascending disjoint intervals [a0, b0, a1, b1, …]. */
+  domain: number[];
+  /** The points and interval ends inside `domain`, ascending: where a covering count may be cheapest. */
+  stops: number[];
+  /** Counts where the reduced cost is least (the stretch the LP prices at exactly λ), tried first. */
+  flatFrom: number;
+  flatTo: number;
 }
 
 export type TaxSearchOutcome =
@@ -46,44 +81,72 @@ export function compareSlopes(a: number, b: number, c: number, d: number): numbe
   return exact < 0n ? -1 : exact > 0n ? 1 : 0;
 }
 
-/** Lower convex hull of g over the candidate counts in [lo, best], as pieces of freed money. */
-function hullOf(p: TaxPosition, owner: number, baseCost: number): HullPiece[] {
-  const points: [number, number][] = [];
-  for (let c = p.candidates.length - 1; c >= 0; c--) {
-    const v = p.candidates[c] as number;
-    if (v <= p.best && v >= p.lo) points.push([p.best - v, costAt(p, v) - baseCost]);
-  }
-  const hull: [number, number][] = [];
-  for (const point of points) {
+/**
+ * Ceiling of a bound computed in floating point from terms whose absolute values sum to `size`,
+ * never above the exact value. Every term is below 2^53 and each sum or product rounds by at
+ * most 2^-53 of its size, so a few thousand operations stay far below 1e-11 of `size`; the
+ * margin must stay that small, because equal-cost covers are only pruned when the bound's
+ * ceiling reaches the incumbent's integer cost exactly.
+ */
+function safeCeil(value: number, size: number): number {
+  return Math.ceil(value - 1e-11 * size - 1e-9);
+}
+
+function gainAt(item: Item, d: number): number {
+  return costAt(item.p, item.p.best - d) - item.baseCost;
+}
+
+/** Lower convex hull of g over the candidate points, as pieces of freed money. */
+function hullOf(points: number[], gains: number[], unit: number): HullPiece[] {
+  const hull: number[] = [];
+  for (let k = 0; k < points.length; k++) {
     while (hull.length >= 2) {
-      const [ax, ay] = hull[hull.length - 2] as [number, number];
-      const [bx, by] = hull[hull.length - 1] as [number, number];
+      const a = hull[hull.length - 2] as number;
+      const b = hull[hull.length - 1] as number;
+      const [ax, ay, bx, by] = [points[a] as number, gains[a] as number, points[b] as number, gains[b] as number];
       // Drop b when it lies on or above the chord from a to the new point.
-      if (compareSlopes(by - ay, bx - ax, point[1] - ay, point[0] - ax) >= 0) hull.pop();
+      if (compareSlopes(by - ay, bx - ax, (gains[k] as number) - ay, (points[k] as number) - ax) >= 0) hull.pop();
       else break;
     }
-    hull.push(point);
+    hull.push(k);
   }
-  const unit = p.position.unit;
   const pieces: HullPiece[] = [];
   for (let h = 1; h < hull.length; h++) {
-    const [ax, ay] = hull[h - 1] as [number, number];
-    const [bx, by] = hull[h] as [number, number];
-    pieces.push({ owner, money: (bx - ax) * unit, cost: by - ay });
+    const a = hull[h - 1] as number;
+    const b = hull[h] as number;
+    pieces.push({ owner: -1, money: ((points[b] as number) - (points[a] as number)) * unit, cost: (gains[b] as number) - (gains[a] as number) });
   }
   return pieces;
 }
 
 function itemOf(p: TaxPosition): Item {
   const baseCost = costAt(p, p.best);
+  const points: number[] = [];
+  const gains: number[] = [];
+  for (let c = p.candidates.length - 1; c >= 0; c--) {
+    const v = p.candidates[c] as number;
+    if (v > p.best || v < p.lo) continue;
+    points.push(p.best - v);
+    gains.push(costAt(p, v) - baseCost);
+  }
+  const unit = p.position.unit;
+  const most = p.best - p.lo;
   return {
     p,
-    most: p.best - p.lo,
-    unit: p.position.unit,
+    most,
+    unit,
     baseCost,
     baseTrades: tradesAt(p, p.best),
     baseTurnover: turnoverAt(p, p.best),
-    hull: hullOf(p, -1, baseCost),
+    points,
+    gains,
+    hull: hullOf(points, gains, unit),
+    lagrangian: 0,
+    magnitude: 0,
+    domain: [0, most],
+    stops: points,
+    flatFrom: 0,
+    flatTo: 0,
   };
 }
 
@@ -95,36 +158,220 @@ function searchOrder(a: Item, b: Item): number {
   return compareSlopes(pa.cost, pa.money, pb.cost, pb.money) || a.p.position.index - b.p.position.index;
 }
 
+function byRatio(a: HullPiece, b: HullPiece): number {
+  return compareSlopes(a.cost, a.money, b.cost, b.money) || a.owner - b.owner;
+}
+
+/** The LP relaxation over the hulls: break ratio λ, the break piece and the counts given up before it. */
+function relaxation(items: Item[], pieces: HullPiece[], need: number): { lambda: number; ratio: Ratio; breakAt: number; counts: number[] } {
+  const counts = new Array<number>(items.length).fill(0);
+  let left = need;
+  for (const [breakAt, piece] of pieces.entries()) {
+    if (piece.money >= left) return { lambda: piece.cost / piece.money, ratio: { cost: piece.cost, money: piece.money }, breakAt, counts };
+    counts[piece.owner] = (counts[piece.owner] as number) + piece.money / (items[piece.owner] as Item).unit;
+    left -= piece.money;
+  }
+  // The caller checked that the minimums fit, so the hulls always cover.
+  throw new Error('tax-aware cash search: the hulls cannot free the excess although the minimums fit');
+}
+
+/** First count ≥ d inside the domain and allowed, or -1. */
+function firstAllowedFrom(item: Item, d: number): number {
+  const domain = item.domain;
+  for (let k = 0; k < domain.length; k += 2) {
+    const b = domain[k + 1] as number;
+    if (b < d) continue;
+    for (let x = Math.max(d, domain[k] as number); x <= b; x++) if (allowedAt(item.p, item.p.best - x)) return x;
+  }
+  return -1;
+}
+
+/** λ exactly, as the break piece's cost over its money (both integers). */
+interface Ratio {
+  cost: number;
+  money: number;
+}
+
+/** Cover (objective, trades, turnover) change of giving up `counts`. */
+interface Key {
+  cost: number;
+  trades: number;
+  turnover: number;
+}
+
+/** The key of no cover: every cover is better. */
+const NO_COVER: Key = { cost: Number.POSITIVE_INFINITY, trades: 0, turnover: 0 };
+
+function keyOf(items: Item[], counts: ArrayLike<number>): Key {
+  const key: Key = { cost: 0, trades: 0, turnover: 0 };
+  for (let j = 0; j < items.length; j++) {
+    const d = counts[j] as number;
+    if (d === 0) continue;
+    const item = items[j] as Item;
+    const v = item.p.best - d;
+    key.cost += costAt(item.p, v) - item.baseCost;
+    key.trades += tradesAt(item.p, v) - item.baseTrades;
+    key.turnover += turnoverAt(item.p, v) - item.baseTurnover;
+  }
+  return key;
+}
+
+/**
+ * A cover to start from: the LP's whole pieces, the rest from the cheapest pieces onward
+ * rounded up to an allowed count, then each security lowered as far as the cover allows when
+ * that is cheaper. Null when rounding up meets only barred counts (the search then starts without one).
+ */
+function greedyCover(items: Item[], pieces: HullPiece[], breakAt: number, lpCounts: number[], need: number): Int32Array | null {
+  const counts = new Int32Array(items.length);
+  let freed = 0;
+  for (let j = 0; j < items.length; j++) {
+    const item = items[j] as Item;
+    // Hull vertices may be barred counts (inside a minimum trade gap): the next allowed one up, else down.
+    let d = Math.round(lpCounts[j] as number);
+    const up = firstAllowedFrom(item, d);
+    if (up >= 0) d = up;
+    else while (d > 0 && !allowedAt(item.p, item.p.best - d)) d--;
+    counts[j] = d;
+    freed += d * item.unit;
+  }
+  for (let step = 0; step < pieces.length && freed < need; step++) {
+    const piece = pieces[(breakAt + step) % pieces.length] as HullPiece;
+    const item = items[piece.owner] as Item;
+    const d = counts[piece.owner] as number;
+    const wanted = Math.min(item.most, d + Math.ceil((need - freed) / item.unit));
+    const to = firstAllowedFrom(item, wanted);
+    if (to <= d) continue;
+    freed += (to - d) * item.unit;
+    counts[piece.owner] = to;
+  }
+  for (let j = items.length - 1; j >= 0; j--) {
+    const item = items[j] as Item;
+    const d = counts[j] as number;
+    if (d === 0) continue;
+    const others = freed - d * item.unit;
+    const least = firstAllowedFrom(item, Math.max(0, Math.ceil((need - others) / item.unit)));
+    if (least < 0 || least >= d || gainAt(item, least) > gainAt(item, d)) continue;
+    counts[j] = least;
+    freed = others + least * item.unit;
+  }
+  return freed >= need ? counts : null;
+}
+
+/** Keeps the counts of `item` whose reduced cost g − λ·d·unit − lagrangian is at most `slack`. */
+function fixByReducedCost(item: Item, lambda: number, slack: number): void {
+  const { points, gains, unit } = item;
+  const reduced = points.map((d, k) => (gains[k] as number) - lambda * d * unit - item.lagrangian);
+  const kept: number[] = [];
+  const add = (a: number, b: number) => {
+    if (kept.length > 0 && (kept[kept.length - 1] as number) >= a - 1) kept[kept.length - 1] = Math.max(kept[kept.length - 1] as number, b);
+    else kept.push(a, b);
+  };
+  if (points.length === 1) add(0, 0);
+  for (let k = 0; k + 1 < points.length; k++) {
+    const [a, b] = [points[k] as number, points[k + 1] as number];
+    const [ra, rb] = [reduced[k] as number, reduced[k + 1] as number];
+    if (ra <= slack && rb <= slack) add(a, b);
+    // r is linear in between: keep the counts up to where it crosses the slack (which already
+    // carries the rounding margin; the 1e-9 only keeps an exact crossing on the kept side).
+    else if (ra <= slack) add(a, Math.min(b, a + Math.floor(((slack - ra) / (rb - ra)) * (b - a) + 1e-9)));
+    else if (rb <= slack) add(Math.max(a, b - Math.floor(((slack - rb) / (ra - rb)) * (b - a) + 1e-9)), b);
+  }
+  // The stretch of least reduced cost: consecutive points at the minimum (g there is λ-linear).
+  const tiny = 1e-11 * item.magnitude + 1e-9;
+  let first = -1;
+  let last = -1;
+  for (let k = 0; k < points.length; k++) {
+    if ((reduced[k] as number) > tiny) {
+      if (first >= 0) break;
+      continue;
+    }
+    if (first < 0) first = k;
+    last = k;
+  }
+  item.flatFrom = first < 0 ? 0 : (points[first] as number);
+  item.flatTo = first < 0 ? 0 : (points[last] as number);
+  item.domain = kept;
+  const stops = new Set<number>(kept);
+  for (const d of points) {
+    for (let k = 0; k < kept.length; k += 2) if (d >= (kept[k] as number) && d <= (kept[k + 1] as number)) stops.add(d);
+  }
+  item.stops = [...stops].sort((x, y) => x - y);
+}
+
 class TaxSearch {
   nodes = 0;
   stopped: 'nodes' | 'deadline' | null = null;
   private readonly path: Int32Array;
-  private best: Int32Array | null = null;
-  private bestKey: [number, number, number] = [0, 0, 0];
-  /** All hull pieces, ascending cost per money. */
+  private best: Int32Array | null;
+  private bestKey: Key;
+  /** Hull pieces of the core, ascending cost per money, owners as core positions. */
   private readonly pieces: HullPiece[];
-  /** Σ most·unit, least trade and turnover change of items [j, n). */
+  /** Over core positions [c, m): Σ largest kept count·unit, Σ lagrangian, least trade and turnover change. */
   private readonly capacity: number[];
+  private readonly lagrangian: number[];
+  private readonly magnitude: number[];
   private readonly minTrades: number[];
   private readonly minTurnover: number[];
+  /** Core securities that stop trading by giving up best − current units, with that money, ascending. */
+  private readonly toCurrent: [number, number][] = [];
+  /** Over core positions [c, m): securities at their holding that must trade (no kept count is the holding). */
+  private readonly forcedTrades: number[];
+  /** q·Σ min(g − λ·d·unit) over core positions [c, m), exactly; built the first time rounding cannot decide. */
+  private exactRest: bigint[] | null = null;
+  /** Least overshoot of a cover by the core's reachable sums (null when the bitsets would be too large). */
+  private readonly sums: FullPriceSums | null;
 
-  constructor(private readonly items: Item[], private readonly limits: SearchLimits) {
-    const n = items.length;
-    this.path = new Int32Array(n);
-    this.pieces = items.flatMap((item, j) => item.hull.map((piece) => ({ ...piece, owner: j })));
-    this.pieces.sort((a, b) => compareSlopes(a.cost, a.money, b.cost, b.money) || a.owner - b.owner);
-    this.capacity = new Array<number>(n + 1).fill(0);
-    this.minTrades = new Array<number>(n + 1).fill(0);
-    this.minTurnover = new Array<number>(n + 1).fill(0);
-    for (let j = n - 1; j >= 0; j--) {
-      const item = items[j] as Item;
-      const current = item.p.position.current;
-      const reachable = current >= item.p.best - item.most && current <= item.p.best;
-      const toward = Math.max(0, item.p.best - Math.max(current, item.p.best - item.most));
-      this.capacity[j] = (this.capacity[j + 1] as number) + item.most * item.unit;
-      this.minTrades[j] = (this.minTrades[j + 1] as number) + (reachable ? 0 : 1) - item.baseTrades;
-      this.minTurnover[j] = (this.minTurnover[j + 1] as number) - toward * item.unit;
+  constructor(
+    private readonly items: Item[],
+    /** Items left free after fixing, in search order (indices into `items`). */
+    private readonly core: number[],
+    /** Counts of every item: fixed ones at their count, core ones at 0. */
+    private readonly fixed: Int32Array,
+    incumbent: Int32Array | null,
+    incumbentKey: Key,
+    private readonly lambda: number,
+    private readonly ratio: Ratio,
+    private readonly limits: SearchLimits,
+    /** Largest need the overshoot bitsets must answer; 0: search without them. */
+    sumsNeed: number,
+  ) {
+    const m = core.length;
+    this.path = new Int32Array(m);
+    this.best = incumbent;
+    this.bestKey = incumbentKey;
+    this.pieces = core.flatMap((j, c) => (items[j] as Item).hull.map((piece) => ({ ...piece, owner: c })));
+    this.pieces.sort(byRatio);
+    this.capacity = new Array<number>(m + 1).fill(0);
+    this.lagrangian = new Array<number>(m + 1).fill(0);
+    this.magnitude = new Array<number>(m + 1).fill(0);
+    this.forcedTrades = new Array<number>(m + 1).fill(0);
+    this.minTrades = new Array<number>(m + 1).fill(0);
+    this.minTurnover = new Array<number>(m + 1).fill(0);
+    for (let c = m - 1; c >= 0; c--) {
+      const item = items[core[c] as number] as Item;
+      const { domain, unit } = item;
+      const top = domain[domain.length - 1] as number;
+      // Nearest kept count to the holding: the least trades and turnover this item can reach.
+      const atCurrent = item.p.best - item.p.position.current;
+      let nearest = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < domain.length; k += 2) {
+        const x = Math.min(Math.max(atCurrent, domain[k] as number), domain[k + 1] as number);
+        nearest = Math.min(nearest, Math.abs(x - atCurrent));
+      }
+      this.capacity[c] = (this.capacity[c + 1] as number) + top * unit;
+      this.lagrangian[c] = (this.lagrangian[c + 1] as number) + item.lagrangian;
+      this.magnitude[c] = (this.magnitude[c + 1] as number) + item.magnitude;
+      this.forcedTrades[c] = (this.forcedTrades[c + 1] as number) + (item.baseTrades === 0 && nearest !== 0 ? 1 : 0);
+      if (item.baseTrades === 1 && nearest === 0 && atCurrent > 0) this.toCurrent.push([c, atCurrent * unit]);
+      this.minTrades[c] = (this.minTrades[c + 1] as number) + (nearest === 0 ? 0 : 1) - item.baseTrades;
+      this.minTurnover[c] = (this.minTurnover[c + 1] as number) + nearest * unit - item.baseTurnover;
     }
+    this.toCurrent.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    const ranges = core.map((j) => {
+      const { domain, unit } = items[j] as Item;
+      return { unit, most: domain[domain.length - 1] as number };
+    });
+    this.sums = sumsNeed > 0 ? buildFullPriceSums(ranges, sumsNeed) : null;
   }
 
   result(): Int32Array | null {
@@ -137,63 +384,202 @@ class TaxSearch {
     return this.stopped !== null;
   }
 
-  /** Fractional cover of `need` by the hull pieces of items [j, n), rounded up (costs are integers). */
-  private bound(j: number, need: number): number {
+  /** Fractional cover of `need` by the hull pieces of core positions [c, m), rounded up. */
+  private hullBound(c: number, need: number): number {
     let left = need;
     let cost = 0;
+    let size = 0;
     for (const piece of this.pieces) {
-      if (piece.owner < j) continue;
+      if (piece.owner < c) continue;
       if (piece.money >= left) {
-        const exact = cost + (piece.cost * left) / piece.money;
-        return Math.ceil(exact - 1e-9 * Math.abs(exact) - 1e-6);
+        const part = (piece.cost * left) / piece.money;
+        return safeCeil(cost + part, size + Math.abs(part));
       }
       cost += piece.cost;
+      size += Math.abs(piece.cost);
       left -= piece.money;
     }
     return Number.POSITIVE_INFINITY;
   }
 
   private noBetter(cost: number, trades: number, turnover: number): boolean {
-    if (this.best === null) return false;
-    const [bc, bt, bo] = this.bestKey;
-    if (cost !== bc || this.nodes > TIE_BREAK_NODES) return cost >= bc;
-    if (trades !== bt) return trades > bt;
-    return turnover >= bo;
+    const best = this.bestKey;
+    if (cost !== best.cost || this.nodes > TIE_BREAK_NODES) return cost >= best.cost;
+    if (trades !== best.trades) return trades > best.trades;
+    return turnover >= best.turnover;
   }
 
-  search(j: number, need: number, cost: number, trades: number, turnover: number): void {
+  /** ⌈Σ_{core [c, m)} min_d (g − λ·d·unit) + λ·freed⌉ in exact integers, λ = ratio.cost / ratio.money. */
+  private exactLagrangian(c: number, freed: number): number {
+    if (this.exactRest === null) {
+      const { cost: p, money: q } = this.ratio;
+      const [bp, bq] = [BigInt(p), BigInt(q)];
+      const rest = new Array<bigint>(this.core.length + 1).fill(0n);
+      for (let k = this.core.length - 1; k >= 0; k--) {
+        const item = this.items[this.core[k] as number] as Item;
+        let least = 0n;
+        for (let i = 0; i < item.points.length; i++) {
+          const value = bq * BigInt(item.gains[i] as number) - bp * BigInt((item.points[i] as number) * item.unit);
+          if (value < least) least = value;
+        }
+        rest[k] = (rest[k + 1] as bigint) + least;
+      }
+      this.exactRest = rest;
+    }
+    const q = BigInt(this.ratio.money);
+    const total = (this.exactRest[c] as bigint) + BigInt(this.ratio.cost) * BigInt(freed);
+    // Ceiling division for either sign.
+    const quotient = total / q;
+    return Number(total > quotient * q ? quotient + 1n : quotient);
+  }
+
+  /**
+   * Whether no cover below this node can tie the incumbent's objective and beat its trades and
+   * turnover. A cover costing no more than the incumbent frees at most `room` from here
+   * (Σ g ≥ rest + λ·freed). Giving up d units lowers turnover by at most d·unit, and a security
+   * only stops trading by giving up exactly best − current units, so the trades saved are at most
+   * the number of the cheapest such amounts that fit in `room`.
+   */
+  private tiesCannotWin(c: number, cost: number, trades: number, turnover: number, rest: number, size: number): boolean {
+    const best = this.bestKey;
+    let minTrades = trades + (this.minTrades[c] as number);
+    let minTurnover = turnover + (this.minTurnover[c] as number);
+    if (this.lambda > 0) {
+      const slack = best.cost - cost - rest;
+      const room = Math.floor(slack / this.lambda + (1e-11 * (size + Math.abs(slack))) / this.lambda + 1e-9);
+      minTurnover = Math.max(minTurnover, turnover - room);
+      let saved = 0;
+      let spent = 0;
+      for (const [owner, money] of this.toCurrent) {
+        if (owner < c) continue;
+        spent += money;
+        if (spent > room) break;
+        saved++;
+      }
+      minTrades = Math.max(minTrades, trades + (this.forcedTrades[c] as number) - saved);
+    }
+    if (minTrades !== best.trades) return minTrades > best.trades;
+    return minTurnover >= best.turnover;
+  }
+
+  private record(depth: number, cost: number, trades: number, turnover: number): void {
+    if (this.noBetter(cost, trades, turnover)) return;
+    const best = Int32Array.from(this.fixed);
+    for (let c = 0; c < depth; c++) best[this.core[c] as number] = this.path[c] as number;
+    this.best = best;
+    this.bestKey = { cost, trades, turnover };
+  }
+
+  private child(c: number, d: number, need: number, cost: number, trades: number, turnover: number): void {
+    const item = this.items[this.core[c] as number] as Item;
+    const v = item.p.best - d;
+    this.path[c] = d;
+    this.search(
+      c + 1,
+      need - d * item.unit,
+      cost + costAt(item.p, v) - item.baseCost,
+      trades + tradesAt(item.p, v) - item.baseTrades,
+      turnover + turnoverAt(item.p, v) - item.baseTurnover,
+    );
+  }
+
+  search(c: number, need: number, cost: number, trades: number, turnover: number): void {
     this.nodes++;
     if (this.overLimit()) return;
-    if (need <= 0) {
-      if (this.noBetter(cost, trades, turnover)) return;
-      const best = this.best ?? new Int32Array(this.items.length);
-      best.set(this.path.subarray(0, j));
-      best.fill(0, j);
-      this.best = best;
-      this.bestKey = [cost, trades, turnover];
-      return;
+    if (need <= 0) return this.record(c, cost, trades, turnover);
+    if (c === this.core.length || need > (this.capacity[c] as number)) return;
+    // Whatever the core frees from here is a reachable sum ≥ need: at least need + the least overshoot.
+    const over = this.sums === null ? 0 : this.sums.least(c, need);
+    if (over === Number.POSITIVE_INFINITY) return;
+    const rest = this.lagrangian[c] as number;
+    const size = this.magnitude[c] as number;
+    const freed = this.lambda * (need + over);
+    let lagrangian = safeCeil(rest + freed, size + freed);
+    // Rounding may leave the bound one short of the incumbent; then decide exactly, or covers
+    // that only tie it would never be pruned.
+    const gap = this.bestKey.cost - cost;
+    if (lagrangian < gap && rest + freed + 1e-11 * (size + freed) + 1e-9 > gap - 1) lagrangian = this.exactLagrangian(c, need + over);
+    const lower = cost + Math.max(0, lagrangian, this.hullBound(c, need));
+    const best = this.bestKey;
+    if (lower > best.cost || (lower === best.cost && this.nodes > TIE_BREAK_NODES)) return;
+    if (lower === best.cost && this.tiesCannotWin(c, cost, trades, turnover, rest, size)) return;
+    const item = this.items[this.core[c] as number] as Item;
+    // Counts that cover `need` end the cover; among them the cheapest is the least one or a stop.
+    const covering = Math.ceil(need / item.unit);
+    const least = firstAllowedFrom(item, covering);
+    if (least >= 0) {
+      this.child(c, least, need, cost, trades, turnover);
+      for (const d of item.stops) {
+        if (this.stopped !== null) return;
+        if (d > least && allowedAt(item.p, item.p.best - d)) this.child(c, d, need, cost, trades, turnover);
+      }
     }
-    if (j === this.items.length || need > (this.capacity[j] as number)) return;
-    const lower = this.bound(j, need);
-    if (this.noBetter(cost + lower, trades + (this.minTrades[j] as number), turnover + (this.minTurnover[j] as number))) return;
-    const item = this.items[j] as Item;
-    const fewest = Math.max(0, Math.ceil((need - (this.capacity[j + 1] as number)) / item.unit));
-    // Past the count that covers `need` more units only cost more, unless that count is barred
-    // (a minimum trade gap): then the first allowed count above it.
-    let most = Math.min(item.most, Math.ceil(need / item.unit));
-    while (most < item.most && !allowedAt(item.p, item.p.best - most)) most++;
-    for (let d = most; d >= fewest; d--) {
-      const v = item.p.best - d;
-      if (!allowedAt(item.p, v)) continue;
-      this.path[j] = d;
-      const addCost = costAt(item.p, v) - item.baseCost;
-      const addTrades = tradesAt(item.p, v) - item.baseTrades;
-      const addTurnover = turnoverAt(item.p, v) - item.baseTurnover;
-      this.search(j + 1, need - d * item.unit, cost + addCost, trades + addTrades, turnover + addTurnover);
-      if (this.stopped !== null) return;
+    // Counts that do not cover: the later items must free the rest. The stretch the LP prices at
+    // exactly λ first (where good covers are), then the others, each in descending order.
+    const fewest = Math.max(0, Math.ceil((need - (this.capacity[c + 1] as number)) / item.unit));
+    const top = covering - 1;
+    const { flatFrom, flatTo } = item;
+    this.children(c, item, Math.max(fewest, flatFrom), Math.min(top, flatTo), need, cost, trades, turnover);
+    this.children(c, item, Math.max(fewest, flatTo + 1), top, need, cost, trades, turnover);
+    this.children(c, item, fewest, Math.min(top, flatFrom - 1), need, cost, trades, turnover);
+  }
+
+  /** Children for the kept, allowed counts in [from, to], descending. */
+  private children(c: number, item: Item, from: number, to: number, need: number, cost: number, trades: number, turnover: number): void {
+    const domain = item.domain;
+    for (let k = domain.length - 2; k >= 0; k -= 2) {
+      const [a, b] = [domain[k] as number, domain[k + 1] as number];
+      for (let d = Math.min(b, to); d >= Math.max(a, from); d--) {
+        if (this.stopped !== null) return;
+        if (allowedAt(item.p, item.p.best - d)) this.child(c, d, need, cost, trades, turnover);
+      }
     }
   }
 }
+
+/** The root relaxation, shared by both stages. */
+interface Root {
+  items: Item[];
+  lambda: number;
+  ratio: Ratio;
+  /** The Lagrangian bound and the size of its terms. */
+  bound: number;
+  size: number;
+  excess: number;
+}
+
+/** One stage: fix against the incumbent, then search the core. */
+function runStage(root: Root, incumbent: Int32Array | null, withSums: boolean, limits: SearchLimits): TaxSearch {
+  const { items, lambda, bound, size } = root;
+  const incumbentKey = incumbent === null ? NO_COVER : keyOf(items, incumbent);
+  // Generous by far more than the rounding: a count kept needlessly costs a node, one dropped
+  // wrongly costs the proof.
+  const slack = incumbentKey.cost - bound + 1e-9 * (size + Math.abs(incumbentKey.cost)) + 1e-6;
+  const fixed = new Int32Array(items.length);
+  const core: number[] = [];
+  let need = root.excess;
+  for (let j = 0; j < items.length; j++) {
+    const item = items[j] as Item;
+    fixByReducedCost(item, lambda, slack);
+    if (item.domain.length === 2 && item.domain[0] === item.domain[1] && allowedAt(item.p, item.p.best - (item.domain[0] as number))) {
+      fixed[j] = item.domain[0] as number;
+      need -= (fixed[j] as number) * item.unit;
+    } else {
+      core.push(j);
+    }
+  }
+  const start = keyOf(items, fixed);
+  const search = new TaxSearch(items, core, fixed, incumbent, incumbentKey, lambda, root.ratio, limits, withSums ? need : 0);
+  search.search(0, need, start.cost, start.trades, start.turnover);
+  return search;
+}
+
+/**
+ * Nodes of the first stage, which searches without the overshoot bitsets: their size grows with
+ * the excess times the core, and most cuts are proved without them. A cut that is not gets a
+ * second stage with them, fixed again against the first stage's best cover (a smaller core).
+ */
+const FIRST_STAGE_NODES = 2_000;
 
 /**
  * Cheapest way to free at least `excess` money from the given positions (each at its best
@@ -203,14 +589,38 @@ export function searchTaxCut(positions: TaxPosition[], excess: number, limits: S
   const units = positions.map((p) => p.best);
   const items = positions.filter((p) => p.best > p.lo).map(itemOf);
   items.sort(searchOrder);
-  const search = new TaxSearch(items, limits);
-  search.search(0, excess, 0, 0, 0);
+  const pieces = items.flatMap((item, j) => item.hull.map((piece) => ({ ...piece, owner: j })));
+  pieces.sort(byRatio);
+  const { lambda, ratio, breakAt, counts } = relaxation(items, pieces, excess);
+  let bound = lambda * excess;
+  let size = Math.abs(bound);
+  for (const item of items) {
+    let least = 0;
+    for (let k = 0; k < item.points.length; k++) {
+      const [gain, freed] = [item.gains[k] as number, lambda * (item.points[k] as number) * item.unit];
+      least = Math.min(least, gain - freed);
+      item.magnitude = Math.max(item.magnitude, Math.abs(gain) + freed);
+    }
+    item.lagrangian = least;
+    bound += least;
+    size += Math.abs(least);
+  }
+  const root: Root = { items, lambda, ratio, bound, size, excess };
+  let incumbent = greedyCover(items, pieces, breakAt, counts, excess);
+  let nodes = 0;
+  let search = runStage(root, incumbent, false, { ...limits, nodeCap: Math.min(limits.nodeCap, FIRST_STAGE_NODES) });
+  nodes += search.nodes;
+  if (search.stopped === 'nodes' && limits.nodeCap > FIRST_STAGE_NODES) {
+    incumbent = search.result();
+    search = runStage(root, incumbent, true, { ...limits, nodeCap: limits.nodeCap - nodes });
+    nodes += search.nodes;
+  }
   if (search.stopped !== null) {
     const reason =
       search.stopped === 'deadline'
         ? 'tax-aware cash search reached the deadline without proving optimality'
         : `tax-aware cash search stopped after ${limits.nodeCap} nodes without proving optimality`;
-    return { status: 'timeout', nodes: search.nodes, reason };
+    return { status: 'timeout', nodes, reason };
   }
   const giveUp = search.result();
   // The caller checked that the minimums fit, so a cover always exists.
@@ -220,5 +630,5 @@ export function searchTaxCut(positions: TaxPosition[], excess: number, limits: S
     const i = byIndex.get(item.p.position.index) as number;
     units[i] = (units[i] as number) - (giveUp[j] as number);
   });
-  return { status: 'optimal', units, nodes: search.nodes };
+  return { status: 'optimal', units, nodes };
 }
