@@ -51,6 +51,25 @@ function parts(most: number): number[] {
 }
 
 /**
+ * The first index j from which the bitsets of `items` [j, n), for needs up to `needCap`, stay
+ * within the size and work limits; n when not even the last item fits.
+ */
+export function longestAffordableSuffix(items: readonly Pick<CashItem, 'unit' | 'most'>[], needCap: number): number {
+  let capacity = 0;
+  let largest = 0;
+  let parted = 0;
+  for (let j = items.length - 1; j >= 0; j--) {
+    const item = items[j] as Pick<CashItem, 'unit' | 'most'>;
+    capacity += item.most * item.unit;
+    largest = Math.max(largest, item.unit);
+    parted += parts(item.most).length;
+    const words = (Math.min(capacity, needCap + largest) >>> 5) + 1;
+    if ((items.length - j + 1) * words > MAX_WORDS || parted * words > MAX_WORK) return j + 1;
+  }
+  return 0;
+}
+
+/**
  * Bitsets for `items` (full-price, in search order; the tax search passes its securities with
  * their largest count), for needs up to `needCap`; null if too large.
  */

@@ -26,14 +26,17 @@
  *    reachable sums allow: `full-price-sums.ts`, exact, as on the fast path; this is what keeps
  *    many securities at the same cost per money, the hard-book shape, from exploding), then by
  *    the fractional knapsack over their hulls. Costs are integers, so a bound's ceiling is a
- *    bound too.
+ *    bound too. Children in the stretch the LP prices at exactly λ come first.
+ * 5. In two stages: first without the overshoot bitsets (their size is the excess times the
+ *    securities; most cuts are proved without them) for `FIRST_STAGE_NODES`, then, fixed again
+ *    against the best cover so far, with them over the longest suffix of the core they fit.
  *
  * Covers are compared on (objective, trades, turnover); ties are explored for the first
  * `TIE_BREAK_NODES` nodes, as in the fast path. A search that runs into its node cap or deadline
  * is reported unproven, never as optimal.
  */
 import { TIE_BREAK_NODES, type SearchLimits } from '../fast-path/cash-search.js';
-import { buildFullPriceSums, type FullPriceSums } from '../fast-path/full-price-sums.js';
+import { buildFullPriceSums, longestAffordableSuffix, type FullPriceSums } from '../fast-path/full-price-sums.js';
 import { allowedAt, costAt, tradesAt, turnoverAt, type TaxPosition } from './security-cost.js';
 
 /** One straight piece of a security's hull: `money` freed for `cost`. */
@@ -318,8 +321,13 @@ class TaxSearch {
   private readonly forcedTrades: number[];
   /** q·Σ min(g − λ·d·unit) over core positions [c, m), exactly; built the first time rounding cannot decide. */
   private exactRest: bigint[] | null = null;
-  /** Least overshoot of a cover by the core's reachable sums (null when the bitsets would be too large). */
+  /**
+   * Least overshoot of a cover by the reachable sums of core positions [sumsFrom, m): the longest
+   * suffix whose bitsets stay affordable (the core is ordered so that it holds the items that
+   * free least). Null: none (the first stage, or nothing affordable).
+   */
   private readonly sums: FullPriceSums | null;
+  private readonly sumsFrom: number;
 
   constructor(
     private readonly items: Item[],
@@ -332,8 +340,9 @@ class TaxSearch {
     private readonly lambda: number,
     private readonly ratio: Ratio,
     private readonly limits: SearchLimits,
-    /** Largest need the overshoot bitsets must answer; 0: search without them. */
-    sumsNeed: number,
+    /** Whether to build the overshoot bitsets, and the need at the root (the largest they answer). */
+    withSums: boolean,
+    need: number,
   ) {
     const m = core.length;
     this.path = new Int32Array(m);
@@ -371,7 +380,9 @@ class TaxSearch {
       const { domain, unit } = items[j] as Item;
       return { unit, most: domain[domain.length - 1] as number };
     });
-    this.sums = sumsNeed > 0 ? buildFullPriceSums(ranges, sumsNeed) : null;
+    this.sumsFrom = withSums ? longestAffordableSuffix(ranges, need) : m;
+    const suffix = ranges.slice(this.sumsFrom);
+    this.sums = suffix.length === 0 ? null : buildFullPriceSums(suffix, need);
   }
 
   result(): Int32Array | null {
@@ -489,7 +500,7 @@ class TaxSearch {
     if (need <= 0) return this.record(c, cost, trades, turnover);
     if (c === this.core.length || need > (this.capacity[c] as number)) return;
     // Whatever the core frees from here is a reachable sum ≥ need: at least need + the least overshoot.
-    const over = this.sums === null ? 0 : this.sums.least(c, need);
+    const over = this.sums === null || c < this.sumsFrom ? 0 : this.sums.least(c - this.sumsFrom, need);
     if (over === Number.POSITIVE_INFINITY) return;
     const rest = this.lagrangian[c] as number;
     const size = this.magnitude[c] as number;
@@ -569,7 +580,7 @@ function runStage(root: Root, incumbent: Int32Array | null, withSums: boolean, l
     }
   }
   const start = keyOf(items, fixed);
-  const search = new TaxSearch(items, core, fixed, incumbent, incumbentKey, lambda, root.ratio, limits, withSums ? need : 0);
+  const search = new TaxSearch(items, core, fixed, incumbent, incumbentKey, lambda, root.ratio, limits, withSums, need);
   search.search(0, need, start.cost, start.trades, start.turnover);
   return search;
 }
