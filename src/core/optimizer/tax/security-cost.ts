@@ -41,8 +41,9 @@ export interface TaxPosition {
   step: number;
   driftFactor: number;
   scale: number;
-  /** Candidate counts in ascending order (see the file comment). */
+  /** Candidate counts in ascending order (see the file comment), and f at each. */
   candidates: number[];
+  costs: number[];
   /** The best allowed count ignoring cash, ties to fewer trades then less turnover. */
   best: number;
 }
@@ -77,14 +78,41 @@ function candidatesOf(p: TaxPosition): number[] {
     const units = (p.held - sold - position.offset) / position.lot;
     list.push(Math.floor(units), Math.ceil(units));
   }
-  return [...new Set(list.filter((v) => v >= lo && v <= hi))].sort((a, b) => a - b);
+  list.sort((a, b) => a - b);
+  const out: number[] = [];
+  for (const v of list) if (v >= lo && v <= hi && v !== out[out.length - 1]) out.push(v);
+  return out;
 }
 
-/** (cost, trades, turnover) of a at least as good as b's. */
-export function betterAt(p: TaxPosition, a: number, b: number): boolean {
-  const ca = costAt(p, a);
-  const cb = costAt(p, b);
-  if (ca !== cb) return ca < cb;
+/**
+ * f at every candidate: the drift term directly, the tax term by one walk over the lots (the
+ * shares sold fall as the count rises, so the candidates visit the lots in reverse sale order).
+ */
+function costsOf(p: TaxPosition): number[] {
+  const { position, tax, candidates } = p;
+  const costs = new Array<number>(candidates.length);
+  let j = 0;
+  for (let c = candidates.length - 1; c >= 0; c--) {
+    const v = candidates[c] as number;
+    const drift = p.driftFactor * (p.scale * costX(position, v) + costY(position, v));
+    const k = p.held - (position.offset + position.lot * v);
+    let taxed = 0;
+    const lots = tax === null ? 0 : tax.lots.length;
+    if (tax !== null && k >= (tax.cumQuantity[lots] as number)) taxed = tax.cumCost[lots] as number;
+    else if (tax !== null && k > 0) {
+      // The lot that k reaches into: cum[j] < k ≤ cum[j + 1].
+      j = Math.min(j, lots - 1);
+      while (j > 0 && (tax.cumQuantity[j] as number) >= k) j--;
+      while ((tax.cumQuantity[j + 1] as number) < k) j++;
+      taxed = (tax.cumCost[j] as number) + (k - (tax.cumQuantity[j] as number)) * (tax.lots[j] as TaxSecurity['lots'][number]).cost;
+    }
+    costs[c] = drift + taxed;
+  }
+  return costs;
+}
+
+/** At equal cost: (trades, turnover) of a better than b's. */
+function tieBetter(p: TaxPosition, a: number, b: number): boolean {
   const ta = tradesAt(p, a);
   const tb = tradesAt(p, b);
   if (ta !== tb) return ta < tb;
@@ -120,13 +148,22 @@ export function taxPosition(
     driftFactor: tax.driftFactor,
     scale: problem.weightScale,
     candidates: [],
+    costs: [],
     best: lo,
   };
   if (lo > hi) return p;
   p.candidates = candidatesOf(p);
+  p.costs = costsOf(p);
   let best = -1;
-  for (const v of p.candidates) {
-    if (allowedAt(p, v) && (best < 0 || betterAt(p, v, best))) best = v;
+  let bestCost = 0;
+  for (let c = 0; c < p.candidates.length; c++) {
+    const v = p.candidates[c] as number;
+    if (!allowedAt(p, v)) continue;
+    const cost = p.costs[c] as number;
+    if (best < 0 || cost < bestCost || (cost === bestCost && tieBetter(p, v, best))) {
+      best = v;
+      bestCost = cost;
+    }
   }
   p.best = best;
   return p;

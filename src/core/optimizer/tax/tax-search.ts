@@ -130,7 +130,7 @@ function itemOf(p: TaxPosition): Item {
     const v = p.candidates[c] as number;
     if (v > p.best || v < p.lo) continue;
     points.push(p.best - v);
-    gains.push(costAt(p, v) - baseCost);
+    gains.push((p.costs[c] as number) - baseCost);
   }
   const unit = p.position.unit;
   const most = p.best - p.lo;
