@@ -54,6 +54,28 @@ describe('ogs run, runs and run-status against the runs API', () => {
     expect(JSON.parse(t.out()).status).toBe('queued');
   });
 
+  it('when --tax and its flags are given, then the run carries options.tax with the API field names', async () => {
+    const t = io(env);
+    const args = ['run', '--all', '--no-wait', '--tax', '--short-term-rate', '0.37', '--long-term-rate', '0.2', '--tax-weight', '2', '--wash-sale-days', '31', '--harvest-losses', '--as-of', '2026-11-30'];
+    expect(await runCli(args, t.io)).toBe(0);
+    expect(bodies.at(-1)).toEqual({
+      all: true,
+      options: { tax: { enabled: true, short_term_rate: '0.37', long_term_rate: '0.2', weight: '2', wash_sale_days: 31, harvest_losses: true, as_of: '2026-11-30' } },
+    });
+  });
+
+  it('when tax flags are wrong or given without --tax, then each is named with its value and it exits 2', async () => {
+    const without = io(env);
+    expect(await runCli(['run', '--all', '--short-term-rate', '0.3'], without.io)).toBe(2);
+    expect(without.err()).toContain('--short-term-rate needs --tax');
+    const wrong = io(env);
+    expect(await runCli(['run', '--all', '--tax', '--short-term-rate', '1.5', '--long-term-days', 'ten', '--as-of', '2026-02-30'], wrong.io)).toBe(2);
+    expect(wrong.err()).toContain("--short-term-rate must be a decimal in [0, 1], got '1.5'");
+    expect(wrong.err()).toContain("--long-term-days must be a whole number of days, got 'ten'");
+    expect(wrong.err()).toContain("--as-of must be a date that exists, got '2026-02-30'");
+    expect(wrong.err()).toContain('--long-term-rate required when tax is enabled');
+  });
+
   it('when two selections are given, then it is a usage error with exit code 2', async () => {
     const t = io(env);
     expect(await runCli(['run', '--all', '--model', 'm1'], t.io)).toBe(2);

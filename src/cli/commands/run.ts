@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError, write, type CliCommand, type CliIo, type ParsedFlags } from '../command.js';
+import { taxOptionsSchema } from '../../runs/tax-options.js';
 import { API_FLAGS, API_FLAGS_USAGE, apiCall, apiTarget, followRun, progressReporter, runSummary, type ApiTarget, type RunJson } from '../runs-client.js';
 
 const usage = `Usage:
@@ -16,6 +17,15 @@ ${API_FLAGS_USAGE}
   --cash-reserve AMOUNT  cash that must remain after trading
   --min-trade-value AMT  skip trades worth less, unless a band forces them
   --propose              results only; orders are written when approved (ogs approve RUN_ID)
+  --tax                  tax-aware: choose the lots to sell and weigh their tax against drift
+                         (portfolios need lots; docs/TAX.md). With --tax:
+    --short-term-rate R  rate on short-term gains, in [0, 1] (required)
+    --long-term-rate R   rate on long-term gains, in [0, 1] (required)
+    --long-term-days N   a lot held longer is long-term (default 365)
+    --tax-weight W       dollars of drift repaired that one dollar of tax is worth (default 1)
+    --wash-sale-days N   the wash-sale window (default 30)
+    --harvest-losses     loss lots may be sold further than drift alone asks, within the band
+    --as-of YYYY-MM-DD   trade date the terms and window count from (default: the run's date)
   --no-wait              print the submitted run as JSON and return at once
   -h, --help             this text
 
@@ -52,9 +62,10 @@ function jsonIds(file: string, text: string): string[] {
 const DECIMAL = /^\d{1,20}(\.\d{1,12})?$/;
 const HEX_ID = /^[0-9a-fA-F]{24}$/;
 
-/** Every wrong flag value at once, each naming the flag and the value. */
-function checkValues(values: ParsedFlags, models: string[]): void {
+/** Every wrong flag value at once, each naming the flag and the value; the tax option when asked for. */
+function checkValues(values: ParsedFlags, models: string[]): Record<string, unknown> | undefined {
   const problems: string[] = [];
+  const tax = taxOption(values, problems);
   for (const id of models) if (!HEX_ID.test(id)) problems.push(`--model must be a 24-character hex id, got '${id}'`);
   if (values.mode !== undefined && values.mode !== 'target' && values.mode !== 'band') problems.push(`--mode must be target or band, got '${String(values.mode)}'`);
   for (const flag of ['cash-reserve', 'min-trade-value']) {
@@ -62,6 +73,46 @@ function checkValues(values: ParsedFlags, models: string[]): void {
     if (v !== undefined && !DECIMAL.test(String(v))) problems.push(`--${flag} must be a decimal amount ≥ 0 such as 100.00, got '${String(v)}'`);
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n  '));
+  return tax;
+}
+
+/** Each tax flag and the field of the run's `options.tax` it sets. */
+const TAX_FLAGS: Record<string, { field: string; kind: 'text' | 'integer' | 'boolean' }> = {
+  'short-term-rate': { field: 'short_term_rate', kind: 'text' },
+  'long-term-rate': { field: 'long_term_rate', kind: 'text' },
+  'long-term-days': { field: 'long_term_days', kind: 'integer' },
+  'tax-weight': { field: 'weight', kind: 'text' },
+  'wash-sale-days': { field: 'wash_sale_days', kind: 'integer' },
+  'harvest-losses': { field: 'harvest_losses', kind: 'boolean' },
+  'as-of': { field: 'as_of', kind: 'text' },
+};
+
+/**
+ * `options.tax` from the flags, checked by the API's own schema so that every wrong value is
+ * reported here, named by its flag, into `problems`; undefined without --tax.
+ */
+function taxOption(values: ParsedFlags, problems: string[]): Record<string, unknown> | undefined {
+  const given = Object.keys(TAX_FLAGS).filter((flag) => values[flag] !== undefined);
+  if (values.tax !== true) {
+    if (given.length > 0) problems.push(`${given.map((f) => `--${f}`).join(', ')} need${given.length === 1 ? 's' : ''} --tax`);
+    return undefined;
+  }
+  const tax: Record<string, unknown> = { enabled: true };
+  for (const flag of given) {
+    const { field, kind } = TAX_FLAGS[flag] as (typeof TAX_FLAGS)[string];
+    const text = String(values[flag]);
+    if (kind === 'integer' && !/^\d{1,6}$/.test(text)) problems.push(`--${flag} must be a whole number of days, got '${text}'`);
+    else tax[field] = kind === 'boolean' ? true : kind === 'integer' ? Number(text) : text;
+  }
+  const checked = taxOptionsSchema.safeParse(tax);
+  if (checked.success) return tax;
+  const byField = new Map(Object.entries(TAX_FLAGS).map(([flag, { field }]) => [field, flag]));
+  for (const issue of checked.error.issues) {
+    const flag = byField.get(String(issue.path[0] ?? '')) ?? String(issue.path[0] ?? 'tax');
+    const value = values[flag];
+    problems.push(`--${flag} ${issue.message}${value === undefined ? '' : `, got '${String(value)}'`}`);
+  }
+  return undefined;
 }
 
 /** The `POST /api/v1/runs` body from the flags; exactly one selection flag. */
@@ -69,11 +120,12 @@ export async function runRequest(values: ParsedFlags): Promise<Record<string, un
   const models = (values.model as string[] | undefined) ?? [];
   const chosen = [models.length > 0, values.portfolios !== undefined, values.all === true].filter(Boolean).length;
   if (chosen !== 1) throw new UsageError('give exactly one of --model ID…, --portfolios FILE or --all');
-  checkValues(values, models);
+  const tax = checkValues(values, models);
   const options: Record<string, unknown> = {};
   if (values.mode !== undefined) options.mode = values.mode;
   if (values['cash-reserve'] !== undefined) options.cash_reserve = String(values['cash-reserve']);
   if (values['min-trade-value'] !== undefined) options.min_trade_value = String(values['min-trade-value']);
+  if (tax !== undefined) options.tax = tax;
   const selection = models.length > 0 ? { model_ids: models } : values.all ? { all: true } : { portfolio_ids: await portfolioIds(String(values.portfolios)) };
   const body: Record<string, unknown> = values.propose ? { ...selection, mode: 'propose' } : selection;
   return Object.keys(options).length > 0 ? { ...body, options } : body;
@@ -104,6 +156,14 @@ export const command: CliCommand = {
     'min-trade-value': { type: 'string' },
     'no-wait': { type: 'boolean' },
     propose: { type: 'boolean' },
+    tax: { type: 'boolean' },
+    'short-term-rate': { type: 'string' },
+    'long-term-rate': { type: 'string' },
+    'long-term-days': { type: 'string' },
+    'tax-weight': { type: 'string' },
+    'wash-sale-days': { type: 'string' },
+    'harvest-losses': { type: 'boolean' },
+    'as-of': { type: 'string' },
   },
   async run({ values }, io) {
     const body = await runRequest(values);
