@@ -15,6 +15,8 @@ import { send } from './hostile/harness.js';
 import { seedRun, type SeededRun } from './support/seeded-run.js';
 
 /** Collections whose pages must be read by `_id` equality only (the only read FerretDB v1 pushes down). */
+/** Dozens of pages, each a few FerretDB round trips: generous for a loaded CI machine. */
+const PAGING_TIMEOUT_MS = 120_000;
 const KEYED = new Set(['run_results', 'orders', 'run_chunks', 'run_chunk_summaries', 'run_models', 'runs', 'rebalances']);
 
 describe('when a run\'s results and orders are paged among many stored documents, then every read is keyed', () => {
@@ -92,7 +94,7 @@ describe('when a run\'s results and orders are paged among many stored documents
     expect(unkeyed(seen)).toEqual([]);
     const first = await get(`/api/v1/runs/${run.runId}/results?limit=10`);
     expect(first.body.total).toBe(600);
-  });
+  }, PAGING_TIMEOUT_MS);
 
   it('when not_optimal is paged, then it lists every non-optimal result (complete, not capped), by key', async () => {
     const { items, commands: seen } = await pageAll(`/api/v1/runs/${run.runId}/results?status=not_optimal`, 7);
@@ -101,7 +103,7 @@ describe('when a run\'s results and orders are paged among many stored documents
     expect(items.map((r) => r.portfolio_id)).toEqual(expected);
     expect(unkeyed(seen)).toEqual([]);
     expect((await get(`/api/v1/runs/${run.runId}/results?status=not_optimal&limit=1`)).body.total).toBe(60);
-  });
+  }, PAGING_TIMEOUT_MS);
 
   it('when a run\'s orders are paged, then each order comes once and no read scans or counts', async () => {
     const { items, commands: seen } = await pageAll(`/api/v1/runs/${run.runId}/orders`, 33);
@@ -110,7 +112,7 @@ describe('when a run\'s results and orders are paged among many stored documents
     const viaQuery = await get(`/api/v1/orders?run_id=${run.runId}&limit=5`);
     expect(viaQuery.body).toMatchObject({ total: run.orders.length });
     expect(viaQuery.body.items).toHaveLength(5);
-  });
+  }, PAGING_TIMEOUT_MS);
 
   it('when orders are listed with neither run_id nor portfolio_id, then 400 names run_id', async () => {
     const res = await get('/api/v1/orders?limit=1000');

@@ -76,13 +76,14 @@ describe('solver pool deadlines (real optimizer, general path forced)', () => {
     await pool.close();
   });
 
-  it('when the hard instance has a 50 ms deadline, then it times out within 250 ms and the next solve succeeds', async () => {
+  it('when the hard instance has a 50 ms deadline, then it times out within 1 s and the next solve succeeds', async () => {
     const started = performance.now();
     const result = await pool.solve(hardInstance, 50);
     const elapsed = performance.now() - started;
     expect(result.status).toBe('timeout');
     expect(result.reason).toBe('no feasible solution within 0.05 s');
-    expect(elapsed).toBeLessThan(250);
+    // Unbounded, the hard instance runs for many seconds; 1 s leaves room for a loaded CI machine.
+    expect(elapsed).toBeLessThan(1_000);
     const next = await pool.solve(easyProblem());
     expect(next.status).toBe('optimal');
     expect(comparable(next)).toEqual(general(easyProblem()));

@@ -174,7 +174,9 @@ describe('the GlobeCo market-data source against a fake upstream', () => {
     const started = performance.now();
     const failures = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => md.loadPortfolios([id(5000 + i)])));
     const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(50);
+    // No call reaches the service (counted below); the time only shows none waited on a retry
+    // back-off, with room for a loaded CI machine.
+    expect(elapsed).toBeLessThan(500);
     expect(failures.every((f) => f.status === 'rejected' && /portfolio accounting service unavailable: HTTP 503/.test(String(f.reason)))).toBe(true);
     expect(fake.calls()).toBe(3);
 

@@ -21,11 +21,13 @@ describe('solver pool failure paths (stub solver)', () => {
     await pool.close();
   });
 
-  it('when a solve ignores a 50 ms deadline, then the thread is stopped and the timeout answered within 250 ms', async () => {
+  it('when a solve ignores a 50 ms deadline, then the thread is stopped and the timeout answered within 1 s', async () => {
     const restartsBefore = pool.status().restarts;
     const started = performance.now();
     const result = await pool.solve(problem('spin'), 50);
-    expect(performance.now() - started).toBeLessThan(250);
+    // The stub spins forever: without the hard stop it would never answer. 1 s leaves room for a
+    // loaded CI machine.
+    expect(performance.now() - started).toBeLessThan(1_000);
     expect(result).toMatchObject({ status: 'timeout', reason: 'no feasible solution within 0.05 s', path: null });
     expect(pool.status().restarts).toBe(restartsBefore + 1);
     await expect(pool.solve(problem('1'))).resolves.toMatchObject({ status: 'optimal' });
