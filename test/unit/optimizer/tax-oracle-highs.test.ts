@@ -21,8 +21,8 @@ type Tier = { className: string; n: number; count: number; input: (seed: number)
 
 const TIERS: Tier[] = [
   { className: 'realistic', n: 20, count: 10, input: (seed) => withTax(generate(seed, { n: 20, options: LARGE[seed % 4], marketValue: [1e4, 1e6], narrowBands: 0, fullyInvested: 0.6 }), seed, FEW_WASH) },
-  { className: 'realistic', n: 100, count: 4, input: (seed) => withTax(generate(seed, { n: 100, options: LARGE[seed % 4], marketValue: [1e4, 1e6], narrowBands: 0, fullyInvested: 0.6 }), seed, NO_WASH) },
-  { className: 'hard book', n: 100, count: 3, input: (seed) => withTax(generateHardBook(seed, { n: 100 }), seed, NO_WASH) },
+  { className: 'realistic', n: 100, count: 20, input: (seed) => withTax(generate(seed, { n: 100, options: LARGE[seed % 4], marketValue: [1e4, 1e6], narrowBands: 0, fullyInvested: 0.6 }), seed, NO_WASH) },
+  { className: 'hard book', n: 100, count: 15, input: (seed) => withTax(generateHardBook(seed, { n: 100 }), seed, NO_WASH) },
 ];
 
 /** HiGHS needs seconds per book here; the whole file is kept near 90 s. */
