@@ -16,16 +16,11 @@ export const NOT_A_DATE = Number.POSITIVE_INFINITY;
 const ZERO = 48;
 const DASH = 45;
 
-/** The digit at `at`, or -1. */
-function digitAt(text: string, at: number): number {
-  const digit = text.charCodeAt(at) - ZERO;
-  return digit >= 0 && digit <= 9 ? digit : -1;
-}
-
+/** The two-digit number at `at`, or -1 unless both are ASCII digits. */
 function twoDigits(text: string, at: number): number {
-  const high = digitAt(text, at);
-  const low = digitAt(text, at + 1);
-  return high < 0 || low < 0 ? -1 : high * 10 + low;
+  const high = text.charCodeAt(at) - ZERO;
+  const low = text.charCodeAt(at + 1) - ZERO;
+  return high >= 0 && high <= 9 && low >= 0 && low <= 9 ? high * 10 + low : -1;
 }
 
 function isLeap(year: number): boolean {

@@ -90,12 +90,28 @@ function lotInvalid(holding: number, lot: number, name: string, problem: string)
   return invalid(`holdings[${holding}].lots[${lot}].${name}`, problem);
 }
 
+/** Lots of one holding up to which a linear scan of the ids read so far beats hashing each into a set. */
+const SCAN_MAX = 16;
+
+/**
+ * Whether `lotId` is among the ids of the holding read so far: `ids[start…]`, or `seen` (which it
+ * then joins) for a holding with more than {@link SCAN_MAX} lots.
+ */
+function repeats(lotId: string, ids: readonly string[], start: number, seen: Set<string> | null): boolean {
+  if (seen !== null) {
+    if (seen.has(lotId)) return true;
+    seen.add(lotId);
+    return false;
+  }
+  for (let k = start; k < ids.length; k++) if (ids[k] === lotId) return true;
+  return false;
+}
+
 /** Reads lot `j` of holding `index` onto the end of `out`; returns its quantity. */
-function readLot(lot: TaxLotInput | undefined, index: number, j: number, asOfDay: number, ids: Set<string>, out: RawLots): number {
+function readLot(lot: TaxLotInput | undefined, index: number, j: number, asOfDay: number, start: number, ids: Set<string> | null, out: RawLots): number {
   const lotId = lot?.lotId;
   if (typeof lotId !== 'string' || lotId.length === 0) lotInvalid(index, j, 'lot_id', 'must be a non-empty string');
-  if (ids.has(lotId)) lotInvalid(index, j, 'lot_id', `repeats lot ${lotId}`);
-  ids.add(lotId);
+  if (repeats(lotId, out.lotId, start, ids)) lotInvalid(index, j, 'lot_id', `repeats lot ${lotId}`);
   const quantity = (lot as TaxLotInput).quantity;
   if (!Number.isSafeInteger(quantity) || quantity <= 0) lotInvalid(index, j, 'quantity', 'must be a whole number of shares > 0');
   const acquiredDay = calendarDay((lot as TaxLotInput).acquired);
@@ -115,16 +131,17 @@ function readLot(lot: TaxLotInput | undefined, index: number, j: number, asOfDay
 function readLots(input: ProblemInput, asOfDay: number): RawLots {
   const out: RawLots = { lotId: [], quantity: [], costValue: [], costPlaces: [], heldDays: [], maxCostPlaces: 0, byId: new Map() };
   const holdings = input.holdings ?? [];
-  const ids = new Set<string>();
+  let ids: Set<string> | null = null;
   for (let index = 0; index < holdings.length; index++) {
     const holding = holdings[index] as HoldingInput;
     const lots = holding.lots;
     if (lots === undefined) continue;
     if (!Array.isArray(lots)) invalid(`holdings[${index}].lots`, 'must be a list');
-    ids.clear();
     const start = out.lotId.length;
+    const seen = lots.length > SCAN_MAX ? (ids ??= new Set()) : null;
+    seen?.clear();
     let total = 0;
-    for (let j = 0; j < lots.length; j++) total += readLot(lots[j], index, j, asOfDay, ids, out);
+    for (let j = 0; j < lots.length; j++) total += readLot(lots[j], index, j, asOfDay, start, seen, out);
     if (total !== holding.quantity) {
       invalid(`holdings[${index}].lots`, `of portfolio holding ${holding.securityId} add up to ${total} shares, not its quantity ${holding.quantity}`);
     }
