@@ -19,13 +19,15 @@ export interface LotRange {
 
 /** Every lot of a portfolio, in holding order then lot order; lot `k`'s values are at index `k`. */
 export interface RawLots {
+  /** Lots read so far. */
+  count: number;
   lotId: string[];
-  quantity: number[];
+  quantity: Float64Array;
   /** Unit cost as digits and places. */
-  costValue: number[];
-  costPlaces: number[];
+  costValue: Float64Array;
+  costPlaces: Float64Array;
   /** Days from acquisition to `as_of` (≥ 0). */
-  heldDays: number[];
+  heldDays: Float64Array;
   /** The most places of any unit cost (0 without lots). */
   maxCostPlaces: number;
   /** Per held security id with lots (holdings without lots are absent). */
@@ -97,13 +99,13 @@ const SCAN_MAX = 16;
  * Whether `lotId` is among the ids of the holding read so far: `ids[start…]`, or `seen` (which it
  * then joins) for a holding with more than {@link SCAN_MAX} lots.
  */
-function repeats(lotId: string, ids: readonly string[], start: number, seen: Set<string> | null): boolean {
+function repeats(lotId: string, ids: readonly string[], start: number, end: number, seen: Set<string> | null): boolean {
   if (seen !== null) {
     if (seen.has(lotId)) return true;
     seen.add(lotId);
     return false;
   }
-  for (let k = start; k < ids.length; k++) if (ids[k] === lotId) return true;
+  for (let k = start; k < end; k++) if (ids[k] === lotId) return true;
   return false;
 }
 
@@ -111,7 +113,8 @@ function repeats(lotId: string, ids: readonly string[], start: number, seen: Set
 function readLot(lot: TaxLotInput | undefined, index: number, j: number, asOfDay: number, start: number, ids: Set<string> | null, out: RawLots): number {
   const lotId = lot?.lotId;
   if (typeof lotId !== 'string' || lotId.length === 0) lotInvalid(index, j, 'lot_id', 'must be a non-empty string');
-  if (repeats(lotId, out.lotId, start, ids)) lotInvalid(index, j, 'lot_id', `repeats lot ${lotId}`);
+  const at = out.count;
+  if (repeats(lotId, out.lotId, start, at, ids)) lotInvalid(index, j, 'lot_id', `repeats lot ${lotId}`);
   const quantity = (lot as TaxLotInput).quantity;
   if (!Number.isSafeInteger(quantity) || quantity <= 0) lotInvalid(index, j, 'quantity', 'must be a whole number of shares > 0');
   const acquiredDay = calendarDay((lot as TaxLotInput).acquired);
@@ -119,25 +122,42 @@ function readLot(lot: TaxLotInput | undefined, index: number, j: number, asOfDay
   if (acquiredDay > asOfDay) lotInvalid(index, j, 'acquired', 'is after options.tax.as_of');
   const unitCost = (lot as TaxLotInput).unitCost;
   if (typeof unitCost !== 'string' || !parseFixedInto(unitCost, scratch)) lotInvalid(index, j, 'unit_cost', 'must be a non-negative decimal string');
-  out.lotId.push(lotId);
-  out.quantity.push(quantity);
-  out.costValue.push(scratch.value);
-  out.costPlaces.push(scratch.places);
-  out.heldDays.push(asOfDay - acquiredDay);
+  out.lotId[at] = lotId;
+  out.quantity[at] = quantity;
+  out.costValue[at] = scratch.value;
+  out.costPlaces[at] = scratch.places;
+  out.heldDays[at] = asOfDay - acquiredDay;
+  out.count = at + 1;
   if (scratch.places > out.maxCostPlaces) out.maxCostPlaces = scratch.places;
   return quantity;
 }
 
+/** Room for every lot of `holdings` (lists that are not lists are refused while reading). */
+function emptyLots(holdings: readonly HoldingInput[]): RawLots {
+  let count = 0;
+  for (const holding of holdings) if (Array.isArray(holding.lots)) count += holding.lots.length;
+  return {
+    count: 0,
+    lotId: new Array<string>(count),
+    quantity: new Float64Array(count),
+    costValue: new Float64Array(count),
+    costPlaces: new Float64Array(count),
+    heldDays: new Float64Array(count),
+    maxCostPlaces: 0,
+    byId: new Map(),
+  };
+}
+
 function readLots(input: ProblemInput, asOfDay: number): RawLots {
-  const out: RawLots = { lotId: [], quantity: [], costValue: [], costPlaces: [], heldDays: [], maxCostPlaces: 0, byId: new Map() };
   const holdings = input.holdings ?? [];
+  const out = emptyLots(holdings);
   let ids: Set<string> | null = null;
   for (let index = 0; index < holdings.length; index++) {
     const holding = holdings[index] as HoldingInput;
     const lots = holding.lots;
     if (lots === undefined) continue;
     if (!Array.isArray(lots)) invalid(`holdings[${index}].lots`, 'must be a list');
-    const start = out.lotId.length;
+    const start = out.count;
     const seen = lots.length > SCAN_MAX ? (ids ??= new Set()) : null;
     seen?.clear();
     let total = 0;
@@ -145,7 +165,7 @@ function readLots(input: ProblemInput, asOfDay: number): RawLots {
     if (total !== holding.quantity) {
       invalid(`holdings[${index}].lots`, `of portfolio holding ${holding.securityId} add up to ${total} shares, not its quantity ${holding.quantity}`);
     }
-    out.byId.set(holding.securityId, { start, end: out.lotId.length });
+    out.byId.set(holding.securityId, { start, end: out.count });
   }
   return out;
 }
