@@ -180,20 +180,19 @@ export function buildTaxProblem(problem: ScaledBase, raw: RawTax): TaxProblem {
   const priceFactor = POW10[gainPlaces - problem.moneyPlaces] as number;
   // Every drift term is at most 3·MV in total (targets, holdings and buys each at most MV).
   let bound = 3 * problem.marketValue * problem.weightScale * driftFactor;
-  const count = problem.securities.length;
-  const securities = new Array<TaxSecurity | null>(count);
-  const noBuy = new Array<boolean>(count);
-  for (let i = 0; i < count; i++) {
-    const security = problem.securities[i] as ScaledHolding;
-    noBuy[i] = raw.washBlocked.size > 0 && raw.washBlocked.has(security.id);
+  // Filled by push, so the search reads packed arrays.
+  const securities: (TaxSecurity | null)[] = [];
+  const noBuy: boolean[] = [];
+  for (const security of problem.securities) {
+    noBuy.push(raw.washBlocked.size > 0 && raw.washBlocked.has(security.id));
     const range = raw.lots.byId.get(security.id);
     if (range === undefined) {
-      securities[i] = null;
+      securities.push(null);
       continue;
     }
     const scaled = taxSecurity(raw, range, security.price * priceFactor, scales);
     for (const lot of scaled.lots) bound += Math.abs(lot.cost) * lot.quantity;
-    securities[i] = scaled;
+    securities.push(scaled);
   }
   if (!(bound < SAFE)) tooLarge();
   return { securities, noBuy, objectivePlaces, driftFactor, gainPlaces, ratePlaces, harvestLosses: raw.harvestLosses };
