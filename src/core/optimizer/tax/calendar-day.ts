@@ -1,7 +1,7 @@
 /**
  * `YYYY-MM-DD` calendar dates as day numbers, read by character codes: a tax book carries one
- * date per lot, and a regular expression plus a `Date` round trip per lot cost more than the rest
- * of reading the book. Proleptic Gregorian calendar, as `Date.UTC` counts it.
+ * date per lot, so each is read without a regular expression or a `Date` round trip. Proleptic
+ * Gregorian calendar, as `Date.UTC` counts it.
  */
 
 /** What {@link calendarDay} returns for a value that is not a string of the form `YYYY-MM-DD`. */
