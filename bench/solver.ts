@@ -5,7 +5,7 @@
  * `solve()` row. Times are this process's CPU time per book (mean of repeated runs for fast ones),
  * so that other load on a shared machine does not inflate them; percentiles are over books.
  */
-import { buildProblem, deriveRebalance, solve, solveScaled, type ProblemInput } from '../src/core/optimizer/index.js';
+import { buildProblem, deriveRebalance, deriveScaled, solve, solveScaled, type ProblemInput } from '../src/core/optimizer/index.js';
 import { generate } from '../test/support/oracle/generator.js';
 import { generateHardBook } from '../test/support/oracle/hard-books.js';
 import { loadHighs, solveWithHighs } from '../test/support/oracle/highs.js';
@@ -47,6 +47,8 @@ const ROWS: Row[] = [
 
 /** `--only <text>`: just the rows whose class contains it (e.g. `--only tax`). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
+/** `--parts`: also time what `solve()` pays around the search: reading and scaling (`buildProblem`) and deriving from the solved problem (`deriveScaled`). */
+const parts = process.argv.includes('--parts');
 
 type Stats = { median: number; p95: number; p99: number; max: number; n: number };
 
@@ -83,8 +85,18 @@ function line(name: string, s: Stats, extra = ''): string {
   return `  ${name.padEnd(26)} n=${String(s.n).padStart(3)}  ${cells.join('  ')}${extra}`;
 }
 
-/** Times one book three ways; null when it is infeasible (those are not timed). */
-function timeBook(input: ProblemInput): { search: number; solved: number; derived: number; timeout: boolean } | null {
+interface BookTimes {
+  search: number;
+  solved: number;
+  derived: number;
+  timeout: boolean;
+  /** With `--parts`: buildProblem, and deriveScaled of an optimal answer (else NaN). */
+  read: number;
+  derive: number;
+}
+
+/** Times one book three ways (five with `--parts`); null when it is infeasible (those are not timed). */
+function timeBook(input: ProblemInput): BookTimes | null {
   const deadline = () => ({ deadlineAt: Date.now() + DEADLINE_MS });
   const started = cpu();
   let first: ReturnType<typeof solve>;
@@ -102,7 +114,15 @@ function timeBook(input: ProblemInput): { search: number; solved: number; derive
   const search = microseconds(() => solveScaled(problem, deadline()));
   const solved = once > 2000 ? once : microseconds(() => solve(input, deadline()));
   const derive = first.status === 'optimal' ? microseconds(() => deriveRebalance(input, first)) : 0;
-  return { search, solved, derived: solved + derive, timeout: first.status === 'timeout' };
+  const times: BookTimes = { search, solved, derived: solved + derive, timeout: first.status === 'timeout', read: Number.NaN, derive: Number.NaN };
+  if (parts) {
+    times.read = microseconds(() => buildProblem(input));
+    if (first.status === 'optimal') {
+      const quantities = problem.securities.map((security) => first.quantities[security.id] as number);
+      times.derive = microseconds(() => deriveScaled(problem, quantities));
+    }
+  }
+  return times;
 }
 
 async function measure(row: Row): Promise<void> {
@@ -110,6 +130,8 @@ async function measure(row: Row): Promise<void> {
   const search: number[] = [];
   const solved: number[] = [];
   const derived: number[] = [];
+  const read: number[] = [];
+  const derive: number[] = [];
   let timeouts = 0;
   for (let i = 0; i < row.books; i++) {
     const input = row.input(i);
@@ -119,6 +141,8 @@ async function measure(row: Row): Promise<void> {
     search.push(times.search);
     solved.push(times.solved);
     derived.push(times.derived);
+    if (!Number.isNaN(times.read)) read.push(times.read);
+    if (!Number.isNaN(times.derive)) derive.push(times.derive);
     if (times.timeout) timeouts++;
   }
   const highs: number[] = [];
@@ -133,6 +157,10 @@ async function measure(row: Row): Promise<void> {
   console.log(line('search (scaled problem)', stats(search)));
   console.log(line('solve() from decimal input', stats(solved)));
   console.log(line('solve() + derivation', stats(derived)));
+  if (parts) {
+    console.log(line('buildProblem (read, scale)', stats(read)));
+    console.log(line('deriveScaled (optimal)', stats(derive)));
+  }
   if (highs.length === 0) return console.log('  HiGHS                      not run at this size');
   // Like for like: the same books, HiGHS against what solve() costs on them.
   const sameBooks = stats(solved.slice(0, highs.length));

@@ -2,18 +2,36 @@
  * Validates the tax part of a ProblemInput (options.tax, holdings[].lots, recent_sales) and
  * reads it into digits and places. Read only when `options.tax.enabled`, so a problem without
  * tax is read exactly as before. Field names in errors are snake_case, as the JSON spells them.
+ *
+ * A book has many lots per holding: their values are read into flat per-portfolio arrays (no
+ * object per lot) and a field's name is built only for an error.
  */
 import { InvalidInput } from '../../../errors/index.js';
-import { parseFixed, type FixedDecimal } from '../../money/fixed-point.js';
-import type { ProblemInput, TaxOptions } from '../types.js';
+import { parseFixed, parseFixedInto, type FixedDecimal } from '../../money/fixed-point.js';
+import type { HoldingInput, ProblemInput, RecentSaleInput, TaxLotInput, TaxOptions } from '../types.js';
+import { calendarDay, NOT_YYYY_MM_DD } from './calendar-day.js';
 
-/** One lot as read: unit cost in digits and places, acquisition as a day number. */
-export interface RawLot {
-  lotId: string;
-  quantity: number;
-  unitCost: FixedDecimal;
-  unitCostText: string;
-  acquiredDay: number;
+/** Where one holding's lots sit in the arrays of {@link RawLots}: indices [start, end). */
+export interface LotRange {
+  start: number;
+  end: number;
+}
+
+/** Every lot of a portfolio, in holding order then lot order; lot `k`'s values are at index `k`. */
+export interface RawLots {
+  /** Lots read so far. */
+  count: number;
+  lotId: string[];
+  quantity: Float64Array;
+  /** Unit cost as digits and places. */
+  costValue: Float64Array;
+  costPlaces: Float64Array;
+  /** Days from acquisition to `as_of` (≥ 0). */
+  heldDays: Float64Array;
+  /** The most places of any unit cost (0 without lots). */
+  maxCostPlaces: number;
+  /** Per held security id with lots (holdings without lots are absent). */
+  byId: Map<string, LotRange>;
 }
 
 /** The tax options with defaults applied; rates and weight as digits and places. */
@@ -25,30 +43,28 @@ export interface RawTax {
   washSaleDays: number;
   harvestLosses: boolean;
   asOfDay: number;
-  /** Lots per held security id (holdings without lots are absent). */
-  lots: Map<string, RawLot[]>;
+  lots: RawLots;
   /** Securities with a loss sale within the wash-sale window: not bought. */
   washBlocked: Set<string>;
 }
 
-const DAY_MS = 86_400_000;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** What {@link parseFixedInto} read last; copied out at once. */
+const scratch: FixedDecimal = { value: 0, places: 0, whole: 0 };
 
 function invalid(field: string, problem: string): never {
   throw new InvalidInput(`${field} ${problem}`, field);
 }
 
+/** Why {@link calendarDay} refused a date. */
+function dateProblem(day: number): string {
+  return day === NOT_YYYY_MM_DD ? 'must be a date YYYY-MM-DD' : 'is not a calendar date';
+}
+
 /** Days since 1970-01-01 of a YYYY-MM-DD calendar date. */
 function dayOf(value: unknown, field: string): number {
-  const match = typeof value === 'string' ? DATE.exec(value) : null;
-  if (match === null) invalid(field, 'must be a date YYYY-MM-DD');
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const at = Date.UTC(year, month - 1, day);
-  const back = new Date(at);
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
-    invalid(field, 'is not a calendar date');
-  }
-  return at / DAY_MS;
+  const day = calendarDay(value);
+  if (!Number.isFinite(day)) invalid(field, dateProblem(day));
+  return day;
 }
 
 function decimal(value: unknown, field: string, atMostOne = false): FixedDecimal {
@@ -72,32 +88,86 @@ function isLoss(value: unknown, field: string): boolean {
   return negative && digits.value > 0;
 }
 
-function readLots(input: ProblemInput, asOfDay: number): Map<string, RawLot[]> {
-  const byId = new Map<string, RawLot[]>();
-  (input.holdings ?? []).forEach((holding, index) => {
+function lotInvalid(holding: number, lot: number, name: string, problem: string): never {
+  return invalid(`holdings[${holding}].lots[${lot}].${name}`, problem);
+}
+
+/** Lots of one holding up to which a linear scan of the ids read so far beats hashing each into a set. */
+const SCAN_MAX = 16;
+
+/**
+ * Whether `lotId` is among the ids of the holding read so far: `ids[start…]`, or `seen` (which it
+ * then joins) for a holding with more than {@link SCAN_MAX} lots.
+ */
+function repeats(lotId: string, ids: readonly string[], start: number, end: number, seen: Set<string> | null): boolean {
+  if (seen !== null) {
+    if (seen.has(lotId)) return true;
+    seen.add(lotId);
+    return false;
+  }
+  for (let k = start; k < end; k++) if (ids[k] === lotId) return true;
+  return false;
+}
+
+/** Reads lot `j` of holding `index` onto the end of `out`; returns its quantity. */
+function readLot(lot: TaxLotInput | undefined, index: number, j: number, asOfDay: number, start: number, ids: Set<string> | null, out: RawLots): number {
+  const lotId = lot?.lotId;
+  if (typeof lotId !== 'string' || lotId.length === 0) lotInvalid(index, j, 'lot_id', 'must be a non-empty string');
+  const at = out.count;
+  if (repeats(lotId, out.lotId, start, at, ids)) lotInvalid(index, j, 'lot_id', `repeats lot ${lotId}`);
+  const quantity = (lot as TaxLotInput).quantity;
+  if (!Number.isSafeInteger(quantity) || quantity <= 0) lotInvalid(index, j, 'quantity', 'must be a whole number of shares > 0');
+  const acquiredDay = calendarDay((lot as TaxLotInput).acquired);
+  if (!Number.isFinite(acquiredDay)) lotInvalid(index, j, 'acquired', dateProblem(acquiredDay));
+  if (acquiredDay > asOfDay) lotInvalid(index, j, 'acquired', 'is after options.tax.as_of');
+  const unitCost = (lot as TaxLotInput).unitCost;
+  if (typeof unitCost !== 'string' || !parseFixedInto(unitCost, scratch)) lotInvalid(index, j, 'unit_cost', 'must be a non-negative decimal string');
+  out.lotId[at] = lotId;
+  out.quantity[at] = quantity;
+  out.costValue[at] = scratch.value;
+  out.costPlaces[at] = scratch.places;
+  out.heldDays[at] = asOfDay - acquiredDay;
+  out.count = at + 1;
+  if (scratch.places > out.maxCostPlaces) out.maxCostPlaces = scratch.places;
+  return quantity;
+}
+
+/** Room for every lot of `holdings` (lists that are not lists are refused while reading). */
+function emptyLots(holdings: readonly HoldingInput[]): RawLots {
+  let count = 0;
+  for (const holding of holdings) if (Array.isArray(holding.lots)) count += holding.lots.length;
+  return {
+    count: 0,
+    lotId: new Array<string>(count),
+    quantity: new Float64Array(count),
+    costValue: new Float64Array(count),
+    costPlaces: new Float64Array(count),
+    heldDays: new Float64Array(count),
+    maxCostPlaces: 0,
+    byId: new Map(),
+  };
+}
+
+function readLots(input: ProblemInput, asOfDay: number): RawLots {
+  const holdings = input.holdings ?? [];
+  const out = emptyLots(holdings);
+  let ids: Set<string> | null = null;
+  for (let index = 0; index < holdings.length; index++) {
+    const holding = holdings[index] as HoldingInput;
     const lots = holding.lots;
-    if (lots === undefined) return;
-    const at = `holdings[${index}].lots`;
-    if (!Array.isArray(lots)) invalid(at, 'must be a list');
-    const ids = new Set<string>();
+    if (lots === undefined) continue;
+    if (!Array.isArray(lots)) invalid(`holdings[${index}].lots`, 'must be a list');
+    const start = out.count;
+    const seen = lots.length > SCAN_MAX ? (ids ??= new Set()) : null;
+    seen?.clear();
     let total = 0;
-    const read = lots.map((lot, j): RawLot => {
-      const field = `${at}[${j}]`;
-      if (typeof lot?.lotId !== 'string' || lot.lotId.length === 0) invalid(`${field}.lot_id`, 'must be a non-empty string');
-      if (ids.has(lot.lotId)) invalid(`${field}.lot_id`, `repeats lot ${lot.lotId}`);
-      ids.add(lot.lotId);
-      if (!Number.isSafeInteger(lot.quantity) || lot.quantity <= 0) invalid(`${field}.quantity`, 'must be a whole number of shares > 0');
-      total += lot.quantity;
-      const acquiredDay = dayOf(lot.acquired, `${field}.acquired`);
-      if (acquiredDay > asOfDay) invalid(`${field}.acquired`, 'is after options.tax.as_of');
-      return { lotId: lot.lotId, quantity: lot.quantity, unitCost: decimal(lot.unitCost, `${field}.unit_cost`), unitCostText: lot.unitCost, acquiredDay };
-    });
+    for (let j = 0; j < lots.length; j++) total += readLot(lots[j], index, j, asOfDay, start, seen, out);
     if (total !== holding.quantity) {
-      invalid(at, `of portfolio holding ${holding.securityId} add up to ${total} shares, not its quantity ${holding.quantity}`);
+      invalid(`holdings[${index}].lots`, `of portfolio holding ${holding.securityId} add up to ${total} shares, not its quantity ${holding.quantity}`);
     }
-    byId.set(holding.securityId, read);
-  });
-  return byId;
+    out.byId.set(holding.securityId, { start, end: out.count });
+  }
+  return out;
 }
 
 function readWashBlocked(input: ProblemInput, asOfDay: number, windowDays: number): Set<string> {
@@ -105,14 +175,15 @@ function readWashBlocked(input: ProblemInput, asOfDay: number, windowDays: numbe
   const sales = input.recentSales;
   if (sales === undefined) return blocked;
   if (!Array.isArray(sales)) invalid('recent_sales', 'must be a list');
-  sales.forEach((sale, index) => {
+  for (let index = 0; index < sales.length; index++) {
+    const sale = sales[index] as RecentSaleInput;
     const at = `recent_sales[${index}]`;
     if (typeof sale?.securityId !== 'string' || sale.securityId.length === 0) invalid(`${at}.security_id`, 'must be a non-empty string');
     if (!Number.isSafeInteger(sale.quantity) || sale.quantity < 0) invalid(`${at}.quantity`, 'must be a whole number of shares ≥ 0');
     const day = dayOf(sale.date, `${at}.date`);
     const loss = isLoss(sale.realizedGain, `${at}.realized_gain`);
     if (loss && day <= asOfDay && asOfDay - day <= windowDays) blocked.add(sale.securityId);
-  });
+  }
   return blocked;
 }
 

@@ -2,11 +2,14 @@
  * What the sells of a tax-aware answer realize: per sell, the lots it takes (in sale order, the
  * cheapest tax first: `tax-problem.ts`), and per portfolio the short- and long-term gains and
  * losses and the estimated tax, all exact decimal strings.
+ *
+ * Computed in doubles while every product and partial sum is a safe integer (each is then exact:
+ * a result of safe integers that rounds to a safe integer was one), else again in BigInt.
  */
 import { scaledText } from '../../money/fixed-point.js';
 import type { LotSale, TaxSummary } from '../types.js';
 import type { ScaledProblem, ScaledSecurity } from '../problem.js';
-import type { TaxProblem, TaxSecurity } from './tax-problem.js';
+import type { ScaledLot, TaxProblem, TaxSecurity } from './tax-problem.js';
 
 /** The part of a trade order the allocation reads and fills. */
 interface SellOrder {
@@ -15,17 +18,52 @@ interface SellOrder {
   lots?: LotSale[];
 }
 
-interface Totals {
-  shortGain: bigint;
-  shortLoss: bigint;
-  longGain: bigint;
-  longLoss: bigint;
-  /** Σ rate × gain at 10^(ratePlaces + gainPlaces). */
-  tax: bigint;
+/** Realized gains and losses at 10^gainPlaces, tax (Σ rate × gain) at 10^(ratePlaces + gainPlaces). */
+interface Totals<T extends number | bigint> {
+  shortGain: T;
+  shortLoss: T;
+  longGain: T;
+  longLoss: T;
+  tax: T;
 }
 
-/** The lots `sold` shares take, adding what they realize to `totals`. */
-function lotSales(security: TaxSecurity, sold: number, places: number, totals: Totals): LotSale[] {
+/** One sell and the shares it takes from its security's lots. */
+interface Sell {
+  trade: SellOrder;
+  lots: TaxSecurity;
+  sold: number;
+}
+
+function lotSale(lot: ScaledLot, quantity: number, gain: number | bigint, places: number): LotSale {
+  return { lotId: lot.lotId, quantity, realizedGain: scaledText(gain, places), term: lot.term };
+}
+
+/** The lots `sold` shares take, adding what they realize to `totals`; null when a double would not be exact. */
+function lotSalesInDoubles(security: TaxSecurity, sold: number, places: number, totals: Totals<number>): LotSale[] | null {
+  const sales: LotSale[] = [];
+  let left = sold;
+  for (const lot of security.lots) {
+    if (left === 0) break;
+    const quantity = Math.min(left, lot.quantity);
+    left -= quantity;
+    const gain = lot.gain * quantity;
+    const tax = lot.rate * gain;
+    if (lot.term === 'short') {
+      if (gain >= 0) totals.shortGain += gain;
+      else totals.shortLoss -= gain;
+    } else if (gain >= 0) totals.longGain += gain;
+    else totals.longLoss -= gain;
+    totals.tax += tax;
+    // The tax sum is signed: a partial sum out of range could come back into it inexact.
+    if (!Number.isSafeInteger(gain) || !Number.isSafeInteger(tax) || !safeTotals(totals)) return null;
+    sales.push(lotSale(lot, quantity, gain, places));
+  }
+  if (left > 0) unsellable(sold);
+  return sales;
+}
+
+/** As {@link lotSalesInDoubles}, in BigInt. */
+function lotSalesInBigInt(security: TaxSecurity, sold: number, places: number, totals: Totals<bigint>): LotSale[] {
   const sales: LotSale[] = [];
   let left = sold;
   for (const lot of security.lots) {
@@ -39,11 +77,44 @@ function lotSales(security: TaxSecurity, sold: number, places: number, totals: T
     } else if (gain >= 0n) totals.longGain += gain;
     else totals.longLoss -= gain;
     totals.tax += BigInt(lot.rate) * gain;
-    sales.push({ lotId: lot.lotId, quantity, realizedGain: scaledText(gain, places), term: lot.term });
+    sales.push(lotSale(lot, quantity, gain, places));
   }
-  // The search never sells below the unsellable lots (`security-cost.ts`), so this cannot happen.
-  if (left > 0) throw new Error(`sell of ${sold} shares exceeds the sellable lots`);
+  if (left > 0) unsellable(sold);
   return sales;
+}
+
+// The search never sells below the unsellable lots (`security-cost.ts`), so this cannot happen.
+function unsellable(sold: number): never {
+  throw new Error(`sell of ${sold} shares exceeds the sellable lots`);
+}
+
+/** Whether every total is still a safe integer (so exact: see the file comment). */
+function safeTotals(totals: Totals<number>): boolean {
+  return (
+    Number.isSafeInteger(totals.shortGain) &&
+    Number.isSafeInteger(totals.shortLoss) &&
+    Number.isSafeInteger(totals.longGain) &&
+    Number.isSafeInteger(totals.longLoss) &&
+    Number.isSafeInteger(totals.tax)
+  );
+}
+
+/** Fills every sell's lots; the totals, in doubles when all of it was exact in doubles. */
+function allocate(sells: readonly Sell[], places: number): Totals<number> | Totals<bigint> {
+  const totals: Totals<number> = { shortGain: 0, shortLoss: 0, longGain: 0, longLoss: 0, tax: 0 };
+  let exact = true;
+  for (const sell of sells) {
+    const sales = lotSalesInDoubles(sell.lots, sell.sold, places, totals);
+    if (sales === null) {
+      exact = false;
+      break;
+    }
+    sell.trade.lots = sales;
+  }
+  if (exact) return totals;
+  const big: Totals<bigint> = { shortGain: 0n, shortLoss: 0n, longGain: 0n, longLoss: 0n, tax: 0n };
+  for (const sell of sells) sell.trade.lots = lotSalesInBigInt(sell.lots, sell.sold, places, big);
+  return big;
 }
 
 /**
@@ -51,15 +122,20 @@ function lotSales(security: TaxSecurity, sold: number, places: number, totals: T
  * tax summary. `trades` are those of `quantities`, in problem order.
  */
 export function taxOutcome(problem: ScaledProblem, tax: TaxProblem, quantities: ArrayLike<number>, trades: SellOrder[]): TaxSummary {
-  const totals: Totals = { shortGain: 0n, shortLoss: 0n, longGain: 0n, longLoss: 0n, tax: 0n };
-  const byId = new Map(trades.map((trade) => [trade.securityId, trade]));
-  problem.securities.forEach((security: ScaledSecurity, i) => {
+  const sells: Sell[] = [];
+  const securities = problem.securities;
+  let next = 0;
+  for (let i = 0; i < securities.length && next < trades.length; i++) {
+    const security = securities[i] as ScaledSecurity;
+    const trade = trades[next] as SellOrder;
+    if (trade.securityId !== security.id) continue;
+    next++;
     const lots = tax.securities[i];
-    const trade = byId.get(security.id);
-    if (lots === null || lots === undefined || trade?.transactionType !== 'SELL') return;
-    trade.lots = lotSales(lots, security.current - (quantities[i] as number), tax.gainPlaces, totals);
-  });
+    if (lots === null || lots === undefined || trade.transactionType !== 'SELL') continue;
+    sells.push({ trade, lots, sold: security.current - (quantities[i] as number) });
+  }
   const places = tax.gainPlaces;
+  const totals = allocate(sells, places);
   return {
     shortTermGain: scaledText(totals.shortGain, places),
     shortTermLoss: scaledText(totals.shortLoss, places),

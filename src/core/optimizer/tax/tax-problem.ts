@@ -14,7 +14,7 @@
  */
 import { InvalidInput } from '../../../errors/index.js';
 import { POW10, type FixedDecimal } from '../../money/fixed-point.js';
-import type { RawLot, RawTax } from './read-tax.js';
+import type { LotRange, RawTax } from './read-tax.js';
 
 /**
  * What the tax side reads of the scaled problem (`ScaledProblem` has it; named here so that
@@ -92,6 +92,26 @@ function saleOrder(a: ScaledLot, b: ScaledLot): number {
   return a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : 0;
 }
 
+/** Lots per holding up to which an insertion sort beats `Array.prototype.sort` calling back into the comparator. */
+const INSERTION_SORT_MAX = 32;
+
+/** Sorts `lots` into sale order (a total order: lot ids are unique within a holding). */
+function sortForSale(lots: ScaledLot[]): void {
+  if (lots.length > INSERTION_SORT_MAX) {
+    lots.sort(saleOrder);
+    return;
+  }
+  for (let i = 1; i < lots.length; i++) {
+    const lot = lots[i] as ScaledLot;
+    let j = i - 1;
+    while (j >= 0 && saleOrder(lots[j] as ScaledLot, lot) > 0) {
+      lots[j + 1] = lots[j] as ScaledLot;
+      j--;
+    }
+    lots[j + 1] = lot;
+  }
+}
+
 interface Scales {
   gainPlaces: number;
   ratePlaces: number;
@@ -101,38 +121,49 @@ interface Scales {
   longRate: number;
 }
 
-function taxSecurity(raw: RawTax, lots: RawLot[], security: ScaledHolding, problem: ScaledBase, scales: Scales): TaxSecurity {
-  const price = security.price * (POW10[scales.gainPlaces - problem.moneyPlaces] as number);
-  const sellable: ScaledLot[] = [];
+/** Digits at `places` places scaled to `to` (≥ places) places; throws when that is not a safe integer. */
+function digitsAt(value: number, places: number, to: number): number {
+  const scaled = value * (POW10[to - places] ?? Number.POSITIVE_INFINITY);
+  if (!Number.isSafeInteger(scaled)) tooLarge();
+  return scaled;
+}
+
+/** The lots [start, end) of `raw.lots` of a security priced `price` × 10^gainPlaces, in sale order. */
+function taxSecurity(raw: RawTax, range: LotRange, price: number, scales: Scales): TaxSecurity {
+  const { lotId, quantity, costValue, costPlaces, heldDays } = raw.lots;
+  const lots: ScaledLot[] = [];
   let blocked = 0;
-  for (const lot of lots) {
-    const gain = price - at(lot.unitCost, scales.gainPlaces);
-    const held = raw.asOfDay - lot.acquiredDay;
+  for (let k = range.start; k < range.end; k++) {
+    const gain = price - digitsAt(costValue[k] as number, costPlaces[k] as number, scales.gainPlaces);
+    const held = heldDays[k] as number;
     if (gain < 0 && held <= raw.washSaleDays) {
-      blocked += lot.quantity;
+      blocked += quantity[k] as number;
       continue;
     }
-    const term = held > raw.longTermDays ? 'long' : 'short';
-    const rate = term === 'long' ? scales.longRate : scales.shortRate;
+    const long = held > raw.longTermDays;
+    const rate = long ? scales.longRate : scales.shortRate;
     const taxed = gain < 0 && !raw.harvestLosses ? 0 : gain;
     const cost = scales.weight * rate * taxed * scales.taxFactor;
-    if (!Number.isSafeInteger(cost) || Math.abs(cost) * lot.quantity >= SAFE) tooLarge();
-    sellable.push({ lotId: lot.lotId, quantity: lot.quantity, cost, gain, term, rate });
+    if (!Number.isSafeInteger(cost) || Math.abs(cost) * (quantity[k] as number) >= SAFE) tooLarge();
+    lots.push({ lotId: lotId[k] as string, quantity: quantity[k] as number, cost, gain, term: long ? 'long' : 'short', rate });
   }
-  sellable.sort(saleOrder);
+  sortForSale(lots);
   const cumQuantity = [0];
   const cumCost = [0];
-  for (const lot of sellable) {
-    cumQuantity.push((cumQuantity.at(-1) as number) + lot.quantity);
-    cumCost.push((cumCost.at(-1) as number) + lot.cost * lot.quantity);
+  let sold = 0;
+  let cost = 0;
+  for (const lot of lots) {
+    sold += lot.quantity;
+    cost += lot.cost * lot.quantity;
+    cumQuantity.push(sold);
+    cumCost.push(cost);
   }
-  return { lots: sellable, cumQuantity, cumCost, blocked };
+  return { lots, cumQuantity, cumCost, blocked };
 }
 
 /** Scales the tax part of a problem; throws InvalidInput when it cannot be solved exactly. */
 export function buildTaxProblem(problem: ScaledBase, raw: RawTax): TaxProblem {
-  let gainPlaces = problem.moneyPlaces;
-  for (const lots of raw.lots.values()) for (const lot of lots) gainPlaces = Math.max(gainPlaces, lot.unitCost.places);
+  const gainPlaces = Math.max(problem.moneyPlaces, raw.lots.maxCostPlaces);
   const ratePlaces = Math.max(raw.shortTermRate.places, raw.longTermRate.places);
   const driftPlaces = problem.weightPlaces + problem.moneyPlaces;
   const taxPlaces = raw.weight.places + ratePlaces + gainPlaces;
@@ -146,25 +177,25 @@ export function buildTaxProblem(problem: ScaledBase, raw: RawTax): TaxProblem {
     shortRate: at(raw.shortTermRate, ratePlaces),
     longRate: at(raw.longTermRate, ratePlaces),
   };
+  const priceFactor = POW10[gainPlaces - problem.moneyPlaces] as number;
   // Every drift term is at most 3·MV in total (targets, holdings and buys each at most MV).
   let bound = 3 * problem.marketValue * problem.weightScale * driftFactor;
-  const securities = problem.securities.map((security) => {
-    const lots = raw.lots.get(security.id);
-    if (lots === undefined) return null;
-    const scaled = taxSecurity(raw, lots, security, problem, scales);
+  // Filled by push, so the search reads packed arrays.
+  const securities: (TaxSecurity | null)[] = [];
+  const noBuy: boolean[] = [];
+  for (const security of problem.securities) {
+    noBuy.push(raw.washBlocked.size > 0 && raw.washBlocked.has(security.id));
+    const range = raw.lots.byId.get(security.id);
+    if (range === undefined) {
+      securities.push(null);
+      continue;
+    }
+    const scaled = taxSecurity(raw, range, security.price * priceFactor, scales);
     for (const lot of scaled.lots) bound += Math.abs(lot.cost) * lot.quantity;
-    return scaled;
-  });
+    securities.push(scaled);
+  }
   if (!(bound < SAFE)) tooLarge();
-  return {
-    securities,
-    noBuy: problem.securities.map((security) => raw.washBlocked.has(security.id)),
-    objectivePlaces,
-    driftFactor,
-    gainPlaces,
-    ratePlaces,
-    harvestLosses: raw.harvestLosses,
-  };
+  return { securities, noBuy, objectivePlaces, driftFactor, gainPlaces, ratePlaces, harvestLosses: raw.harvestLosses };
 }
 
 /** Objective cost of selling the first `k` shares in sale order (0 when k ≤ 0). */
