@@ -19,7 +19,8 @@ export interface PageSources {
   /** The run's planned chunks by index (MongoDB, or the mirror for a run not stored yet). */
   chunks(runId: string, indexes: readonly number[]): Promise<Map<number, RunChunkDocument>>;
   summaries(runId: string, indexes: readonly number[]): Promise<Map<number, ChunkSummaryDocument>>;
-  results(ids: readonly string[]): Promise<ResultDocument[]>;
+  /** With `rows`, results without their positions (table rows). */
+  results(ids: readonly string[], rows?: boolean): Promise<ResultDocument[]>;
   orders(ids: readonly string[]): Promise<OrderDocument[]>;
 }
 
@@ -74,6 +75,8 @@ interface Walk {
    * by key would cost one miss per item. Absent: every chunk is walked (a final run).
    */
   done?: ReadonlySet<number>;
+  /** Read the results as table rows, without their positions (never for orders: those come from the positions). */
+  rows?: boolean;
 }
 
 function matches(status: ResultStatus, filter: ResultStatusFilter | undefined): boolean {
@@ -146,7 +149,7 @@ async function* walkResults(src: PageSources, walk: Walk, from: From, batch: num
       if (list.length > 0) read++;
       for (let k = 0; k < list.length; k += batch) {
         const slice = list.slice(k, k + batch);
-        const byId = new Map((await src.results(slice.map((c) => c.id))).map((d) => [d._id, d]));
+        const byId = new Map((await src.results(slice.map((c) => c.id), walk.rows)).map((d) => [d._id, d]));
         for (const c of slice) {
           const doc = byId.get(c.id);
           if (!doc || !matches(doc.status, walk.status)) continue;
@@ -197,7 +200,7 @@ export async function orderPage(
   const { limit } = page;
   // Read about as many results as the page's orders need (from the run's average), not a fixed batch.
   const batch = Math.min(100, Math.max(1, Math.ceil(limit / Math.max(page.ordersPerResult ?? 1, 1)) + 1));
-  const steps = walkResults(src, { ...walk, status: 'optimal' }, { at: decodeCursor(page.after), skip: 0 }, batch);
+  const steps = walkResults(src, { ...walk, status: 'optimal', rows: false }, { at: decodeCursor(page.after), skip: 0 }, batch);
   const ids: string[] = [];
   let next: string | null = null;
   for (;;) {

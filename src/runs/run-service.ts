@@ -143,7 +143,7 @@ export class RunService {
       const items = docs.filter((d) => !query.status || statusMatches(d, query.status));
       return { items, next: null, total: items.length };
     }
-    const walk = { runId, chunkCount: run.chunk_count, status: query.status, modelId: query.modelId, done };
+    const walk = { runId, chunkCount: run.chunk_count, status: query.status, modelId: query.modelId, done, rows: query.rows };
     if (query.offset > 0 && query.after !== undefined) throw new InvalidInput('offset: give either offset or after, not both', 'offset');
     return { ...(await resultPage(this.sources(), walk, query)), total };
   }
@@ -239,7 +239,7 @@ export class RunService {
         return stored;
       },
       summaries: (runId, indexes) => this.summariesOf(runId, indexes),
-      results: (ids) => this.deps.results.byIds(ids),
+      results: (ids, rows) => (rows ? this.deps.results.rowsByIds(ids) : this.deps.results.byIds(ids)),
       orders: (ids) => this.deps.orders.byIds(ids),
     };
   }
@@ -261,6 +261,8 @@ export interface ResultQuery {
   status?: ResultStatusFilter;
   portfolioId?: string;
   modelId?: string;
+  /** Results without their positions (the rows of a table); not with `portfolioId`. */
+  rows?: boolean;
   after?: string;
   /** Compatibility: matching results passed over before the page (read by key from the plan, not skipped in a query). */
   offset: number;
@@ -268,7 +270,7 @@ export interface ResultQuery {
 }
 
 /** Paging of a run's orders. */
-export type OrderQuery = Omit<ResultQuery, 'status' | 'modelId'>;
+export type OrderQuery = Omit<ResultQuery, 'status' | 'modelId' | 'rows'>;
 
 /** Largest `offset` of the runs list (a skip in a sorted index); beyond it, page with `after`. */
 export const MAX_OFFSET = 1_000;

@@ -29,23 +29,23 @@ function serverOf(db: Db): Promise<'mongodb' | 'ferretdb'> {
 export class KeyedReads {
   constructor(private readonly db: Db) {}
 
-  /** Documents with these ids, in the order of `ids`; missing ones left out. */
-  async byIds<T extends Document & { _id: string }>(collection: Collection<T>, ids: readonly string[]): Promise<T[]> {
+  /** Documents with these ids, in the order of `ids`; missing ones left out. `projection` as in `find`. */
+  async byIds<T extends Document & { _id: string }>(collection: Collection<T>, ids: readonly string[], projection?: Document): Promise<T[]> {
     if (ids.length === 0) return [];
-    const docs = (await serverOf(this.db)) === 'mongodb' ? await this.all(collection, ids) : await this.oneByOne(collection, ids);
+    const docs = (await serverOf(this.db)) === 'mongodb' ? await this.all(collection, ids, projection) : await this.oneByOne(collection, ids, projection);
     const byId = new Map(docs.map((d) => [d._id, d]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  private async all<T extends Document & { _id: string }>(collection: Collection<T>, ids: readonly string[]): Promise<T[]> {
-    return (await collection.find({ _id: { $in: [...ids] } } as Filter<T>).toArray()) as unknown as T[];
+  private async all<T extends Document & { _id: string }>(collection: Collection<T>, ids: readonly string[], projection?: Document): Promise<T[]> {
+    return (await collection.find({ _id: { $in: [...ids] } } as Filter<T>, projection ? { projection } : {}).toArray()) as unknown as T[];
   }
 
-  private async oneByOne<T extends Document & { _id: string }>(collection: Collection<T>, ids: readonly string[]): Promise<T[]> {
+  private async oneByOne<T extends Document & { _id: string }>(collection: Collection<T>, ids: readonly string[], projection?: Document): Promise<T[]> {
     const found: T[] = [];
     for (let start = 0; start < ids.length; start += PARALLEL_READS) {
       const batch = ids.slice(start, start + PARALLEL_READS);
-      const docs = await Promise.all(batch.map((id) => collection.findOne({ _id: id } as Filter<T>)));
+      const docs = await Promise.all(batch.map((id) => collection.findOne({ _id: id } as Filter<T>, projection ? { projection } : {})));
       for (const doc of docs) if (doc) found.push(doc as unknown as T);
     }
     return found;
