@@ -23,8 +23,9 @@ function serverOf(db: Db): Promise<'mongodb' | 'ferretdb'> {
  * Reads documents by `_id`, the one read this service's pages are built from. On MongoDB a
  * page is one `$in` on the `_id` index. On FerretDB v1 (SQLite) only an `_id` equality is
  * pushed down — `$in` and `_id` ranges scan the whole collection — so there it is one
- * `findOne` per id, a bounded number at a time; even that is a scan inside SQLite, only a much
- * cheaper one (see docs/RELIABILITY.md, "Where the test server bends the schema").
+ * `findOne` per id, a bounded number at a time: with the FerretDB that `scripts/ferretdb.sh`
+ * builds, an index search inside SQLite; with an unpatched FerretDB v1.24 a table scan (see
+ * docs/RELIABILITY.md, "Where the test server bends the schema").
  */
 export class KeyedReads {
   constructor(private readonly db: Db) {}
