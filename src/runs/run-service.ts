@@ -3,11 +3,11 @@ import { endingOf, liveCounts, removeWaitingChunks } from '../queue/index.js';
 import type { OrderDocument, OrdersRepository } from '../store/orders-repository.js';
 import { resultId, type Page, type ResultDocument, type ResultsRepository } from '../store/results-repository.js';
 import { LRUCache } from 'lru-cache';
-import type { ChunkSummaryDocument, RunSummariesRepository } from '../store/run-summaries-repository.js';
+import type { ChunkSummary, ChunkSummaryDocument, RunSummariesRepository } from '../store/run-summaries-repository.js';
 import type { RunChunkDocument, RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
 import { createRun, type CreateRunDeps, type CreatedRun, type RunRequest } from './create-run.js';
 import { orderIdsOf, orderPage, resultPage, type KeyedPage, type PageSources, type ResultStatusFilter } from './run-pages.js';
-import { mergeSummaries, type RunSummaryJson } from './run-summary.js';
+import { combineSummaries, mergeSummaries, type RunSummaryJson } from './run-summary.js';
 import { countsFor, isFinal } from './run-view.js';
 import { storeMirroredRun } from './store-mirrored-run.js';
 
@@ -50,6 +50,9 @@ export class RunService {
 
   /** Planned chunks already read from MongoDB (a stored plan never changes), bounded in memory. */
   private readonly plannedChunks = new LRUCache<string, RunChunkDocument>({ maxSize: PLAN_CACHE_BYTES, sizeCalculation: chunkBytes });
+
+  /** Per run: the chunk summaries merged so far and which chunks they cover (summaries never change). */
+  private readonly mergedSummaries = new LRUCache<string, { covered: ReadonlySet<number>; merged: ChunkSummary }>({ max: 200 });
 
   /** Model names of a run's snapshots (written with the run's plan, never changed). */
   private readonly snapshotNames = new LRUCache<string, string>({ max: 10_000 });
@@ -197,9 +200,14 @@ export class RunService {
    */
   async summary(runId: string): Promise<RunSummaryJson> {
     const { run, done } = await this.get(runId);
-    // A live run's chunks without a recorded outcome have no summary yet: not asked for.
-    const indexes = Array.from({ length: run.chunk_count }, (_, i) => i).filter((i) => !done || done.has(i));
-    return mergeSummaries(runId, [...(await this.summariesOf(runId, indexes)).values()]);
+    const kept = this.mergedSummaries.get(runId);
+    // A live run's chunks without a recorded outcome have no summary yet: not asked for; nor
+    // are the ones already merged (a poll of a live run merges only the chunks finished since).
+    const indexes = Array.from({ length: run.chunk_count }, (_, i) => i).filter((i) => (!done || done.has(i)) && !kept?.covered.has(i));
+    const fresh = await this.summariesOf(runId, indexes);
+    const merged = kept && fresh.size === 0 ? kept.merged : combineSummaries([...(kept ? [kept.merged] : []), ...fresh.values()]);
+    this.mergedSummaries.set(runId, { covered: new Set([...(kept?.covered ?? []), ...fresh.keys()]), merged });
+    return mergeSummaries(runId, [merged]);
   }
 
   /** Chunk summaries by index: from memory when read before, else by `_id` (and kept). */
