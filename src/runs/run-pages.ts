@@ -22,6 +22,12 @@ export interface PageSources {
   /** With `rows`, results without their positions (table rows). */
   results(ids: readonly string[], rows?: boolean): Promise<ResultDocument[]>;
   orders(ids: readonly string[]): Promise<OrderDocument[]>;
+  /**
+   * Order ids of an optimal result read as a row (without positions). When given, an orders
+   * page walks result rows and asks here (a source may keep the lists: a stored result never
+   * changes); when absent, it reads full results and derives them itself.
+   */
+  orderIds?(row: ResultDocument): Promise<string[]>;
 }
 
 /** Where a page starts: an item of a chunk of the plan, and an order of that item's result. */
@@ -200,7 +206,7 @@ export async function orderPage(
   const { limit } = page;
   // Read about as many results as the page's orders need (from the run's average), not a fixed batch.
   const batch = Math.min(100, Math.max(1, Math.ceil(limit / Math.max(page.ordersPerResult ?? 1, 1)) + 1));
-  const steps = walkResults(src, { ...walk, status: 'optimal', rows: false }, { at: decodeCursor(page.after), skip: 0 }, batch);
+  const steps = walkResults(src, { ...walk, status: 'optimal', rows: src.orderIds !== undefined }, { at: decodeCursor(page.after), skip: 0 }, batch);
   const ids: string[] = [];
   let next: string | null = null;
   for (;;) {
@@ -209,7 +215,7 @@ export async function orderPage(
       next = step.value.chunk < walk.chunkCount ? encodeCursor(step.value) : null;
       break;
     }
-    const own = orderIdsOf(step.value.doc);
+    const own = src.orderIds ? await src.orderIds(step.value.doc) : orderIdsOf(step.value.doc);
     const from = step.value.at.pos;
     const take = own.slice(from, from + limit - ids.length);
     ids.push(...take);

@@ -54,6 +54,12 @@ export class RunService {
   /** Per run: the chunk summaries merged so far and which chunks they cover (summaries never change). */
   private readonly mergedSummaries = new LRUCache<string, { covered: ReadonlySet<number>; merged: ChunkSummary }>({ max: 200 });
 
+  /** Results read as table rows (a stored result never changes: first write wins), bounded in memory. */
+  private readonly resultRows = new LRUCache<string, ResultDocument>({ max: 20_000 });
+
+  /** Order ids per optimal result, derived from its positions once, bounded in memory. */
+  private readonly resultOrderIds = new LRUCache<string, string[]>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (ids) => 64 + ids.length * 40 });
+
   /** Model names of a run's snapshots (written with the run's plan, never changed). */
   private readonly snapshotNames = new LRUCache<string, string>({ max: 10_000 });
 
@@ -223,6 +229,13 @@ export class RunService {
     return found;
   }
 
+  /** Results as table rows by `_id`, in the order given: from memory when read before, else read (and kept). */
+  private async rowsOf(ids: readonly string[]): Promise<ResultDocument[]> {
+    const missing = ids.filter((id) => !this.resultRows.has(id));
+    if (missing.length > 0) for (const row of await this.deps.results.rowsByIds(missing)) this.resultRows.set(row._id, row);
+    return ids.flatMap((id) => this.resultRows.get(id) ?? []);
+  }
+
   /** Planned chunks by index: from memory when read before, else by `_id` (and kept). */
   private async storedChunks(runId: string, indexes: readonly number[]): Promise<Map<number, RunChunkDocument>> {
     const key = (i: number) => `${runId}-${i}`;
@@ -247,8 +260,17 @@ export class RunService {
         return stored;
       },
       summaries: (runId, indexes) => this.summariesOf(runId, indexes),
-      results: (ids, rows) => (rows ? this.deps.results.rowsByIds(ids) : this.deps.results.byIds(ids)),
+      results: (ids, rows) => (rows ? this.rowsOf(ids) : this.deps.results.byIds(ids)),
       orders: (ids) => this.deps.orders.byIds(ids),
+      orderIds: async (row) => {
+        if (row.status !== 'optimal' || row.trade_count === 0) return [];
+        const known = this.resultOrderIds.get(row._id);
+        if (known) return known;
+        const [full] = await this.deps.results.byIds([row._id]);
+        const ids = full ? orderIdsOf(full) : [];
+        if (full) this.resultOrderIds.set(row._id, ids);
+        return ids;
+      },
     };
   }
 }

@@ -102,6 +102,28 @@ describe('when a run is paged by key, then a page reads only what it lists', () 
     expect(reads.chunks).toEqual([]);
   });
 
+  it('when the source knows order ids per result, then an orders page walks result rows (no positions) and asks it for each result\'s ids', async () => {
+    const all = new Set([0, 1]);
+    const { src } = run(2, all, (c, i) => i === 0);
+    const rowsAsked: boolean[] = [];
+    const asked: string[] = [];
+    const keyed: PageSources = {
+      ...src,
+      results: async (ids, rows) => {
+        rowsAsked.push(rows === true);
+        return src.results(ids, rows);
+      },
+      orderIds: async (row) => {
+        asked.push(row.portfolio_id);
+        return [`o-${row.portfolio_id}`];
+      },
+    };
+    const page = await orderPage(keyed, { runId: RUN, chunkCount: 2 }, { limit: 12, ordersPerResult: 1 });
+    expect(page.items.map((o) => o._id)).toEqual([...Array.from({ length: 9 }, (_, i) => `o-p0-${i + 1}`), 'o-p1-1', 'o-p1-2', 'o-p1-3']);
+    expect(asked).toEqual(page.items.map((o) => o._id.slice(2)));
+    expect(rowsAsked.every(Boolean)).toBe(true);
+  });
+
   it('when orders of a live run are paged, then chunks in flight cost nothing and the orders of finished ones come in plan order', async () => {
     const done = new Set([1, 3]);
     const { src, reads } = run(5, done, (c, i) => i % 2 === 1);
