@@ -62,6 +62,8 @@ async function seedExtraOrders(own: DemoFootprint, count: number): Promise<void>
       await orders.insertMany(batch as never[], { ordered: false });
       if ((i / 10_000) % 50 === 0) say(`  seeded ${(i + batch.length).toLocaleString('en-US')} orders (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
+    const seconds = (Date.now() - t0) / 1000;
+    say(`Seeded ${count.toLocaleString('en-US')} orders in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString('en-US')} orders/s)`);
   } finally {
     await client.close();
   }

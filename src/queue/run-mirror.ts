@@ -51,6 +51,8 @@ export interface MirroredRun {
   /** Sums of the mirrored chunk outcomes. */
   counts: RunCounts;
   chunksDone: number;
+  /** Indexes of the chunks whose outcome is mirrored (the ones `counts` sums). */
+  doneChunks: ReadonlySet<number>;
   /** Whether every chunk is known to be in the queue. */
   enqueued: boolean;
   /** The plan, for a run created in Redis first and not yet known to be stored in MongoDB. */
@@ -200,11 +202,13 @@ function fromHash(fields: Record<string, string>): MirroredRun | undefined {
   if (fields[HEAD] === undefined) return undefined;
   const counts = { ...ZERO_COUNTS };
   let chunksDone = 0;
+  const doneChunks = new Set<number>();
   for (const [field, value] of Object.entries(fields)) {
     if (!field.startsWith(CHUNK)) continue;
     const values = JSON.parse(value) as number[];
     COUNT_KEYS.forEach((k, j) => (counts[k] += values[j] ?? 0));
     chunksDone += 1;
+    doneChunks.add(Number(field.slice(CHUNK.length)));
   }
   const head = reviveRun(JSON.parse(fields[HEAD]) as RunDocument);
   const enqueued = fields[ENQUEUED] !== undefined || head.enqueued_chunks >= head.chunk_count;
@@ -215,7 +219,7 @@ function fromHash(fields: Record<string, string>): MirroredRun | undefined {
   }
   if (fields[FINAL] !== undefined) Object.assign(run, reviveEnding(JSON.parse(fields[FINAL]) as RunEnding));
   const plan = fields[PLAN] === undefined ? undefined : revivePlan(JSON.parse(fields[PLAN]) as RunPlan);
-  return { run, counts, chunksDone, enqueued, ...(plan ? { plan } : {}) };
+  return { run, counts, chunksDone, doneChunks, enqueued, ...(plan ? { plan } : {}) };
 }
 
 function reviveEnding(ending: RunEnding): RunEnding {

@@ -11,16 +11,23 @@ export type ResultStatusFilter = ResultStatus | 'not_optimal';
 export const MAX_CHUNKS_PER_PAGE = 50;
 /** Chunks a page may pass over while skipping an offset (plan and summary reads only). */
 export const MAX_SKIP_CHUNKS = 2_000;
-/** Chunks read at once while walking. */
-const CHUNK_WINDOW = 4;
+/** Chunk summaries asked for at once while walking (small, and kept in memory by the service). */
+const SUMMARY_WINDOW = 32;
 
 /** Everything a keyed page reads, each by `_id`. */
 export interface PageSources {
   /** The run's planned chunks by index (MongoDB, or the mirror for a run not stored yet). */
   chunks(runId: string, indexes: readonly number[]): Promise<Map<number, RunChunkDocument>>;
   summaries(runId: string, indexes: readonly number[]): Promise<Map<number, ChunkSummaryDocument>>;
-  results(ids: readonly string[]): Promise<ResultDocument[]>;
+  /** With `rows`, results without their positions (table rows). */
+  results(ids: readonly string[], rows?: boolean): Promise<ResultDocument[]>;
   orders(ids: readonly string[]): Promise<OrderDocument[]>;
+  /**
+   * Order ids of an optimal result read as a row (without positions). When given, an orders
+   * page walks result rows and asks here (a source may keep the lists: a stored result never
+   * changes); when absent, it reads full results and derives them itself.
+   */
+  orderIds?(row: ResultDocument): Promise<string[]>;
 }
 
 /** Where a page starts: an item of a chunk of the plan, and an order of that item's result. */
@@ -68,6 +75,14 @@ interface Walk {
   chunkCount: number;
   status?: ResultStatusFilter;
   modelId?: string;
+  /**
+   * For a live run: the chunks whose outcome is recorded (the ones its counts include). Only
+   * these are walked; a chunk still in flight has nothing to list yet, and reading its results
+   * by key would cost one miss per item. Absent: every chunk is walked (a final run).
+   */
+  done?: ReadonlySet<number>;
+  /** Read the results as table rows, without their positions (never for orders: those come from the positions). */
+  rows?: boolean;
 }
 
 function matches(status: ResultStatus, filter: ResultStatusFilter | undefined): boolean {
@@ -95,27 +110,41 @@ interface From {
   skip: number;
 }
 
+/** Chunks a walk from `first` may visit, in plan order, at most `max` of them. */
+function chunksToVisit(walk: Walk, first: number, max: number): number[] {
+  if (walk.done) return [...walk.done].filter((i) => i >= first && i < walk.chunkCount).sort((a, b) => a - b).slice(0, max);
+  return Array.from({ length: Math.max(0, Math.min(max, walk.chunkCount - first)) }, (_, k) => first + k);
+}
+
+/** Whether a chunk's summary shows that none of its results can match a filter on non-optimal statuses. */
+function summaryRulesOut(summary: ChunkSummaryDocument, walk: Walk): boolean {
+  if (!walk.status || walk.status === 'optimal') return false;
+  const ofModel = walk.modelId ? `${walk.runId}:${walk.modelId}:` : '';
+  return !summary.non_optimal.some((n) => matches(n.status, walk.status) && n.id.startsWith(ofModel));
+}
+
 /**
- * The run's stored results in plan order, read by `_id` only. Results a chunk's summary
- * already rules in or out are skipped without a read. Returns the cursor where it stopped:
- * past the end, or after {@link MAX_CHUNKS_PER_PAGE} chunks that needed reads (plus
- * {@link MAX_SKIP_CHUNKS} passed over by `skip`).
+ * The run's stored results in plan order, read by `_id` only. Each chunk's summary is read
+ * first: a chunk it rules out (no result with the asked status) costs no further read, and
+ * results it already rules in or out are skipped without a read. Returns the cursor where it
+ * stopped: past the end, or after {@link MAX_CHUNKS_PER_PAGE} chunks that needed reads (plus
+ * {@link MAX_SKIP_CHUNKS} passed over).
  */
 async function* walkResults(src: PageSources, walk: Walk, from: From, batch: number): AsyncGenerator<Step, Cursor> {
   let skip = from.skip;
   let read = 0;
-  const last = Math.min(walk.chunkCount, from.at.chunk + MAX_CHUNKS_PER_PAGE + MAX_SKIP_CHUNKS);
-  let start = from.at.chunk;
-  for (; start < last && read < MAX_CHUNKS_PER_PAGE; start += CHUNK_WINDOW) {
-    const indexes = Array.from({ length: Math.min(CHUNK_WINDOW, last - start) }, (_, k) => start + k);
-    const [plan, summaries] = await Promise.all([
-      src.chunks(walk.runId, indexes),
-      walk.status ? src.summaries(walk.runId, indexes) : Promise.resolve(new Map<number, ChunkSummaryDocument>()),
-    ]);
-    for (const index of indexes) {
-      const chunk = plan.get(index);
-      if (!chunk) continue;
+  const todo = chunksToVisit(walk, from.at.chunk, MAX_CHUNKS_PER_PAGE + MAX_SKIP_CHUNKS);
+  let pos = 0;
+  while (pos < todo.length && read < MAX_CHUNKS_PER_PAGE) {
+    const window = todo.slice(pos, pos + SUMMARY_WINDOW);
+    const summaries = walk.status ? await src.summaries(walk.runId, window) : new Map<number, ChunkSummaryDocument>();
+    for (const index of window) {
+      if (read >= MAX_CHUNKS_PER_PAGE) break;
+      pos++;
       const summary = summaries.get(index);
+      if (summary && summaryRulesOut(summary, walk)) continue;
+      const chunk = (await src.chunks(walk.runId, [index])).get(index);
+      if (!chunk) continue;
       let list = candidates(chunk, walk, index === from.at.chunk ? from.at.item : 0, summary);
       // The candidates are exact when no status is asked or the summary knows every status.
       if (skip > 0 && (!walk.status || summary)) {
@@ -126,7 +155,7 @@ async function* walkResults(src: PageSources, walk: Walk, from: From, batch: num
       if (list.length > 0) read++;
       for (let k = 0; k < list.length; k += batch) {
         const slice = list.slice(k, k + batch);
-        const byId = new Map((await src.results(slice.map((c) => c.id))).map((d) => [d._id, d]));
+        const byId = new Map((await src.results(slice.map((c) => c.id), walk.rows)).map((d) => [d._id, d]));
         for (const c of slice) {
           const doc = byId.get(c.id);
           if (!doc || !matches(doc.status, walk.status)) continue;
@@ -139,7 +168,9 @@ async function* walkResults(src: PageSources, walk: Walk, from: From, batch: num
       }
     }
   }
-  return { chunk: Math.min(start, walk.chunkCount), item: 0, pos: 0 };
+  // Stopped early: resume at the first chunk not visited; else past the last one visited (or the end).
+  const resume = pos < todo.length ? todo[pos]! : todo.length === MAX_CHUNKS_PER_PAGE + MAX_SKIP_CHUNKS ? todo.at(-1)! + 1 : walk.chunkCount;
+  return { chunk: Math.min(resume, walk.chunkCount), item: 0, pos: 0 };
 }
 
 /** One page of a run's results, by key: no scan, no count. */
@@ -175,7 +206,7 @@ export async function orderPage(
   const { limit } = page;
   // Read about as many results as the page's orders need (from the run's average), not a fixed batch.
   const batch = Math.min(100, Math.max(1, Math.ceil(limit / Math.max(page.ordersPerResult ?? 1, 1)) + 1));
-  const steps = walkResults(src, { ...walk, status: 'optimal' }, { at: decodeCursor(page.after), skip: 0 }, batch);
+  const steps = walkResults(src, { ...walk, status: 'optimal', rows: src.orderIds !== undefined }, { at: decodeCursor(page.after), skip: 0 }, batch);
   const ids: string[] = [];
   let next: string | null = null;
   for (;;) {
@@ -184,7 +215,7 @@ export async function orderPage(
       next = step.value.chunk < walk.chunkCount ? encodeCursor(step.value) : null;
       break;
     }
-    const own = orderIdsOf(step.value.doc);
+    const own = src.orderIds ? await src.orderIds(step.value.doc) : orderIdsOf(step.value.doc);
     const from = step.value.at.pos;
     const take = own.slice(from, from + limit - ids.length);
     ids.push(...take);

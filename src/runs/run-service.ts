@@ -3,26 +3,35 @@ import { endingOf, liveCounts, removeWaitingChunks } from '../queue/index.js';
 import type { OrderDocument, OrdersRepository } from '../store/orders-repository.js';
 import { resultId, type Page, type ResultDocument, type ResultsRepository } from '../store/results-repository.js';
 import { LRUCache } from 'lru-cache';
-import type { ChunkSummaryDocument, RunSummariesRepository } from '../store/run-summaries-repository.js';
-import type { RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
+import type { ChunkSummary, ChunkSummaryDocument, RunSummariesRepository } from '../store/run-summaries-repository.js';
+import type { RunChunkDocument, RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
 import { createRun, type CreateRunDeps, type CreatedRun, type RunRequest } from './create-run.js';
 import { orderIdsOf, orderPage, resultPage, type KeyedPage, type PageSources, type ResultStatusFilter } from './run-pages.js';
-import { mergeSummaries, type RunSummaryJson } from './run-summary.js';
+import { combineSummaries, mergeSummaries, type RunSummaryJson } from './run-summary.js';
 import { countsFor, isFinal } from './run-view.js';
 import { storeMirroredRun } from './store-mirrored-run.js';
 
 /** Memory for chunk summaries kept per API process, in approximate bytes. */
 const SUMMARY_CACHE_BYTES = 32 * 1024 * 1024;
+/** Memory for planned chunks kept per API process, in approximate bytes. */
+const PLAN_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** A summary's size in memory, roughly: its lists dominate. */
 function summaryBytes(doc: ChunkSummaryDocument): number {
   return 1_000 + doc.securities.length * 150 + doc.non_optimal.length * 100;
 }
 
+/** A planned chunk's size in memory, roughly: two ids per item. */
+function chunkBytes(doc: RunChunkDocument): number {
+  return 200 + doc.items.length * 120;
+}
+
 /** A run with its current counts. */
 export interface RunState {
   run: RunDocument;
   counts: RunCounts;
+  /** For a live run whose progress is mirrored: the chunks its counts include (see `Walk.done`). */
+  done?: ReadonlySet<number>;
 }
 
 /** Everything the runs API needs. */
@@ -39,6 +48,21 @@ export class RunService {
   /** Chunk summaries already read (they never change), bounded in memory. */
   private readonly chunkSummaries = new LRUCache<string, ChunkSummaryDocument>({ maxSize: SUMMARY_CACHE_BYTES, sizeCalculation: summaryBytes });
 
+  /** Planned chunks already read from MongoDB (a stored plan never changes), bounded in memory. */
+  private readonly plannedChunks = new LRUCache<string, RunChunkDocument>({ maxSize: PLAN_CACHE_BYTES, sizeCalculation: chunkBytes });
+
+  /** Per run: the chunk summaries merged so far and which chunks they cover (summaries never change). */
+  private readonly mergedSummaries = new LRUCache<string, { covered: ReadonlySet<number>; merged: ChunkSummary }>({ max: 200 });
+
+  /** Results read as table rows (a stored result never changes: first write wins), bounded in memory. */
+  private readonly resultRows = new LRUCache<string, ResultDocument>({ max: 20_000 });
+
+  /** Order ids per optimal result, derived from its positions once, bounded in memory. */
+  private readonly resultOrderIds = new LRUCache<string, string[]>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (ids) => 64 + ids.length * 40 });
+
+  /** Model names of a run's snapshots (written with the run's plan, never changed). */
+  private readonly snapshotNames = new LRUCache<string, string>({ max: 10_000 });
+
   constructor(readonly deps: RunServiceDeps) {}
 
   submit(request: RunRequest): Promise<CreatedRun> {
@@ -48,7 +72,10 @@ export class RunService {
   /** From the run's Redis mirror when it has one (no MongoDB round trip), else from MongoDB. */
   async get(runId: string): Promise<RunState> {
     const mirrored = await this.deps.mirror.get(runId);
-    if (mirrored?.run) return { run: mirrored.run, counts: mirrored.run.final_counts ?? mirrored.counts };
+    if (mirrored?.run) {
+      const { run } = mirrored;
+      return { run, counts: run.final_counts ?? mirrored.counts, ...(isFinal(run) ? {} : { done: mirrored.doneChunks }) };
+    }
     const run = await this.deps.runs.get(runId);
     if (!run) throw new NotFound(`run ${runId} not found`);
     const live = run.final_counts ? new Map() : await liveCounts(this.deps.mirror, this.deps.runs, [runId]);
@@ -76,8 +103,14 @@ export class RunService {
 
   /** Model names as the run saw them (its snapshots), for result items. */
   async modelNames(runId: string, modelIds: Iterable<string>): Promise<Map<string, string>> {
-    const docs = await this.deps.runs.modelsOf(runId, [...new Set(modelIds)]);
-    return new Map(docs.map((d) => [d.model_id, d.name]));
+    const ids = [...new Set(modelIds)];
+    const key = (modelId: string) => `${runId}:${modelId}`;
+    const missing = ids.filter((id) => !this.snapshotNames.has(key(id)));
+    for (const d of await this.deps.runs.modelsOf(runId, missing)) this.snapshotNames.set(key(d.model_id), d.name);
+    return new Map(ids.flatMap((id) => {
+      const name = this.snapshotNames.get(key(id));
+      return name === undefined ? [] : [[id, name] as const];
+    }));
   }
 
   /**
@@ -112,27 +145,27 @@ export class RunService {
 
   /** A page of a run's results by key (plan order); `total` from the run's counters. */
   async results(runId: string, query: ResultQuery): Promise<KeyedPage<ResultDocument> & { total: number }> {
-    const { run, counts } = await this.get(runId);
+    const { run, counts, done } = await this.get(runId);
     const total = query.status ? totalOf(counts, query.status) : counts.processed;
     if (query.portfolioId) {
       const docs = await this.deps.results.byIds(run.model_ids.map((m) => resultId(runId, m, query.portfolioId!)));
       const items = docs.filter((d) => !query.status || statusMatches(d, query.status));
       return { items, next: null, total: items.length };
     }
-    const walk = { runId, chunkCount: run.chunk_count, status: query.status, modelId: query.modelId };
+    const walk = { runId, chunkCount: run.chunk_count, status: query.status, modelId: query.modelId, done, rows: query.rows };
     if (query.offset > 0 && query.after !== undefined) throw new InvalidInput('offset: give either offset or after, not both', 'offset');
     return { ...(await resultPage(this.sources(), walk, query)), total };
   }
 
   /** A page of a run's orders by key; `portfolioId` narrows to one portfolio's orders in it. */
   async orders(runId: string, query: OrderQuery): Promise<KeyedPage<OrderDocument> & { total: number }> {
-    const { run, counts } = await this.get(runId);
+    const { run, counts, done } = await this.get(runId);
     if (query.portfolioId) {
       const results = await this.deps.results.byIds(run.model_ids.map((m) => resultId(runId, m, query.portfolioId!)));
       const items = await this.deps.orders.byIds(results.flatMap(orderIdsOf));
       return { items, next: null, total: items.length };
     }
-    const walk = { runId, chunkCount: run.chunk_count };
+    const walk = { runId, chunkCount: run.chunk_count, done };
     const ordersPerResult = counts.succeeded > 0 ? counts.orders / counts.succeeded : 1;
     if (query.offset === 0) return { ...(await orderPage(this.sources(), walk, { ...query, ordersPerResult })), total: counts.orders };
     if (query.after !== undefined) throw new InvalidInput('offset: give either offset or after, not both', 'offset');
@@ -146,11 +179,11 @@ export class RunService {
    * the run's `succeeded` for a one-model run, else the sum of the chunk summaries' per-model counts.
    */
   async optimalOfModel(runId: string, modelId: string, page: { offset: number; limit: number }): Promise<{ items: ResultDocument[]; total: number }> {
-    const { run, counts } = await this.get(runId);
-    const walk = { runId, chunkCount: run.chunk_count, status: 'optimal' as const, modelId };
+    const { run, counts, done } = await this.get(runId);
+    const walk = { runId, chunkCount: run.chunk_count, status: 'optimal' as const, modelId, done };
     const items = page.limit === 0 ? [] : (await resultPage(this.sources(), walk, page)).items;
     if (run.model_ids.length <= 1) return { items, total: counts.succeeded };
-    const summaries = await this.deps.summaries.ofChunks(runId, Array.from({ length: run.chunk_count }, (_, i) => i));
+    const summaries = await this.summariesOf(runId, Array.from({ length: run.chunk_count }, (_, i) => i));
     let total = 0;
     for (const s of summaries.values()) total += s.optimal_by_model[modelId] ?? 0;
     return { items, total };
@@ -172,27 +205,72 @@ export class RunService {
    * a poll of a live run reads only the chunks not seen finished yet.
    */
   async summary(runId: string): Promise<RunSummaryJson> {
-    const { run } = await this.get(runId);
+    const { run, done } = await this.get(runId);
+    const kept = this.mergedSummaries.get(runId);
+    // A live run's chunks without a recorded outcome have no summary yet: not asked for; nor
+    // are the ones already merged (a poll of a live run merges only the chunks finished since).
+    const indexes = Array.from({ length: run.chunk_count }, (_, i) => i).filter((i) => (!done || done.has(i)) && !kept?.covered.has(i));
+    const fresh = await this.summariesOf(runId, indexes);
+    const merged = kept && fresh.size === 0 ? kept.merged : combineSummaries([...(kept ? [kept.merged] : []), ...fresh.values()]);
+    this.mergedSummaries.set(runId, { covered: new Set([...(kept?.covered ?? []), ...fresh.keys()]), merged });
+    return mergeSummaries(runId, [merged]);
+  }
+
+  /** Chunk summaries by index: from memory when read before, else by `_id` (and kept). */
+  private async summariesOf(runId: string, indexes: readonly number[]): Promise<Map<number, ChunkSummaryDocument>> {
     const key = (i: number) => `${runId}-${i}`;
-    const indexes = Array.from({ length: run.chunk_count }, (_, i) => i);
     const missing = indexes.filter((i) => !this.chunkSummaries.has(key(i)));
-    for (const [i, doc] of await this.deps.summaries.ofChunks(runId, missing)) this.chunkSummaries.set(key(i), doc);
-    return mergeSummaries(runId, indexes.flatMap((i) => this.chunkSummaries.get(key(i)) ?? []));
+    if (missing.length > 0) for (const [i, doc] of await this.deps.summaries.ofChunks(runId, missing)) this.chunkSummaries.set(key(i), doc);
+    const found = new Map<number, ChunkSummaryDocument>();
+    for (const i of indexes) {
+      const doc = this.chunkSummaries.get(key(i));
+      if (doc) found.set(i, doc);
+    }
+    return found;
+  }
+
+  /** Results as table rows by `_id`, in the order given: from memory when read before, else read (and kept). */
+  private async rowsOf(ids: readonly string[]): Promise<ResultDocument[]> {
+    const missing = ids.filter((id) => !this.resultRows.has(id));
+    if (missing.length > 0) for (const row of await this.deps.results.rowsByIds(missing)) this.resultRows.set(row._id, row);
+    return ids.flatMap((id) => this.resultRows.get(id) ?? []);
+  }
+
+  /** Planned chunks by index: from memory when read before, else by `_id` (and kept). */
+  private async storedChunks(runId: string, indexes: readonly number[]): Promise<Map<number, RunChunkDocument>> {
+    const key = (i: number) => `${runId}-${i}`;
+    const missing = indexes.filter((i) => !this.plannedChunks.has(key(i)));
+    if (missing.length > 0) for (const [i, doc] of await this.deps.runs.chunksAt(runId, missing)) this.plannedChunks.set(key(i), doc);
+    const found = new Map<number, RunChunkDocument>();
+    for (const i of indexes) {
+      const doc = this.plannedChunks.get(key(i));
+      if (doc) found.set(i, doc);
+    }
+    return found;
   }
 
   /** Where keyed pages read: MongoDB by `_id`, and the mirror's plan for a run not stored yet. */
   private sources(): PageSources {
     return {
       chunks: async (runId, indexes) => {
-        const stored = await this.deps.runs.chunksAt(runId, indexes);
+        const stored = await this.storedChunks(runId, indexes);
         if (stored.size === indexes.length) return stored;
         const plan = (await this.deps.mirror.get(runId))?.plan;
         for (const c of plan?.chunks ?? []) if (indexes.includes(c.index) && !stored.has(c.index)) stored.set(c.index, c);
         return stored;
       },
-      summaries: (runId, indexes) => this.deps.summaries.ofChunks(runId, indexes),
-      results: (ids) => this.deps.results.byIds(ids),
+      summaries: (runId, indexes) => this.summariesOf(runId, indexes),
+      results: (ids, rows) => (rows ? this.rowsOf(ids) : this.deps.results.byIds(ids)),
       orders: (ids) => this.deps.orders.byIds(ids),
+      orderIds: async (row) => {
+        if (row.status !== 'optimal' || row.trade_count === 0) return [];
+        const known = this.resultOrderIds.get(row._id);
+        if (known) return known;
+        const [full] = await this.deps.results.byIds([row._id]);
+        const ids = full ? orderIdsOf(full) : [];
+        if (full) this.resultOrderIds.set(row._id, ids);
+        return ids;
+      },
     };
   }
 }
@@ -213,6 +291,8 @@ export interface ResultQuery {
   status?: ResultStatusFilter;
   portfolioId?: string;
   modelId?: string;
+  /** Results without their positions (the rows of a table); not with `portfolioId`. */
+  rows?: boolean;
   after?: string;
   /** Compatibility: matching results passed over before the page (read by key from the plan, not skipped in a query). */
   offset: number;
@@ -220,7 +300,7 @@ export interface ResultQuery {
 }
 
 /** Paging of a run's orders. */
-export type OrderQuery = Omit<ResultQuery, 'status' | 'modelId'>;
+export type OrderQuery = Omit<ResultQuery, 'status' | 'modelId' | 'rows'>;
 
 /** Largest `offset` of the runs list (a skip in a sorted index); beyond it, page with `after`. */
 export const MAX_OFFSET = 1_000;

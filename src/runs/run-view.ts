@@ -35,7 +35,7 @@ export function countsFor(run: RunDocument, live: Map<string, RunCounts>): RunCo
   return run.final_counts ?? live.get(run._id) ?? { ...ZERO_COUNTS };
 }
 
-/** Result JSON of the native API: amounts as decimal strings. */
+/** Result JSON of the native API: amounts as decimal strings (a row read without positions has `positions: []`). */
 export function toResultJson(doc: ResultDocument, modelName: string | null = null) {
   const tickers = tickersOf(doc);
   return {

@@ -111,6 +111,15 @@ export class ResultsRepository {
     return this.keyed.byIds(this.results, ids);
   }
 
+  /**
+   * Results by `_id` as table rows: without their positions and tickers (most of a stored
+   * result's bytes), which `positions_json` then holds as an empty list.
+   */
+  async rowsByIds(ids: readonly string[]): Promise<ResultDocument[]> {
+    const docs = await this.keyed.byIds(this.results, ids, { positions_json: 0, tickers_json: 0 });
+    return docs.map((d) => ({ ...d, positions_json: '[]' }));
+  }
+
   /** Optimal results of these portfolios across every run (for the v1 portfolio search). */
   async optimalForPortfolios(portfolioIds: readonly string[], limit: number): Promise<ResultDocument[]> {
     return this.results

@@ -96,6 +96,24 @@ describe('when a run\'s results and orders are paged among many stored documents
     expect(first.body.total).toBe(600);
   }, PAGING_TIMEOUT_MS);
 
+  it('when results are asked as table rows (positions=omit), then the same rows come without positions, read with a projection', async () => {
+    const full = await get(`/api/v1/runs/${run.runId}/results?limit=30`);
+    commands.length = 0;
+    const rows = await get(`/api/v1/runs/${run.runId}/results?limit=30&positions=omit`);
+    expect(rows.status).toBe(200);
+    expect(rows.body.items.map((r) => r.portfolio_id)).toEqual(full.body.items.map((r) => r.portfolio_id));
+    expect(rows.body.items.every((r) => Array.isArray(r.positions) && r.positions.length === 0)).toBe(true);
+    expect(full.body.items.some((r) => (r.positions as unknown[]).length > 0)).toBe(true);
+    const { positions: _p, ...rest } = full.body.items[0]!;
+    expect(rows.body.items[0]).toMatchObject(rest);
+    const resultReads = commands.filter((e) => e.commandName === 'find' && (e.command as { find: string }).find === 'run_results');
+    expect(resultReads.length).toBeGreaterThan(0);
+    expect(resultReads.every((e) => (e.command as { projection?: Record<string, number> }).projection?.positions_json === 0)).toBe(true);
+    expect(unkeyed(commands)).toEqual([]);
+    const bad = await get(`/api/v1/runs/${run.runId}/results?positions=some`);
+    expect(bad.status).toBe(400);
+  });
+
   it('when not_optimal is paged, then it lists every non-optimal result (complete, not capped), by key', async () => {
     const { items, commands: seen } = await pageAll(`/api/v1/runs/${run.runId}/results?status=not_optimal`, 7);
     const expected = run.results.filter((r) => r.status !== 'optimal').map((r) => r.portfolio_id);

@@ -82,6 +82,10 @@ export const resultsQuery = z.object({
   ...pagingQuery,
   status: resultStatusFilter.optional(),
   portfolio_id: hexId('6945a1f0c2d3e4f5a6b7c8e1').optional().meta({ description: 'Only this portfolio (one result per model it is in).' }),
+  positions: z
+    .enum(['include', 'omit'])
+    .default('include')
+    .meta({ description: '`omit`: each result\'s `positions` is an empty list (the rows of a table, a fraction of the bytes); ignored with `portfolio_id`.' }),
 });
 export const runOrdersQuery = z.object({ ...pagingQuery, portfolio_id: portfolioId.optional() });
 export const ordersQuery = z

@@ -110,7 +110,7 @@ export const runRoutes = [
     responses: { 200: { description: 'Results', schema: paged(resultOutput, 'RunResultPage') }, 400: bad, 404: missing },
     async handler({ params, query }, services) {
       const runs = services.pipeline.runs;
-      const page = await runs.results(params.run_id, { ...query, portfolioId: query.portfolio_id });
+      const page = await runs.results(params.run_id, { ...query, portfolioId: query.portfolio_id, rows: query.positions === 'omit' });
       const names = await runs.modelNames(params.run_id, page.items.map((r) => r.model_id));
       const items = page.items.map((r) => toResultJson(r, names.get(r.model_id) ?? null));
       return { body: { items, total: page.total, offset: query.offset, limit: query.limit, next: page.next } };

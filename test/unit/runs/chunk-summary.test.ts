@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { BREACH_EDGES, bucketOf, largestBreach, summarizeChunk } from '../../../src/runs/chunk-summary.js';
-import { mergeSummaries } from '../../../src/runs/run-summary.js';
+import { combineSummaries, mergeSummaries } from '../../../src/runs/run-summary.js';
 import type { ResultDocument } from '../../../src/store/results-repository.js';
 
 const pos = (actualBefore: string, actual: string, trade: number, price = '10.5') => ({
@@ -36,5 +36,19 @@ describe('when a chunk is summarised, then its aggregates are exact', () => {
     expect(chunk.turnover.reduce((x, y) => x + y, 0)).toBe(2);
     const run = mergeSummaries('r', [chunk, chunk]);
     expect(run).toMatchObject({ processed: 6, buy_value: '84', sell_value: '42', top_securities: [{ security_id: 'S'.repeat(24), buy_value: '84', sell_value: '42', orders: 4 }] });
+  });
+
+  it('when chunks are merged in steps (a live run\'s summary kept merged), then the run summary equals merging them all at once', () => {
+    const sec = (id: string, trade: number, price: string) => ({ ...pos('0.05', '0.10', trade, price), security_id: id.repeat(24) });
+    const chunks = Array.from({ length: 15 }, (_, c) => summarizeChunk([
+      result(`a${c}`, 'optimal', [sec(String.fromCharCode(65 + (c % 12)), c + 1, '10.25'), sec('Z', -(c % 3) - 1, '3.1')]),
+      result(`b${c}`, c % 4 === 0 ? 'timeout' : 'optimal', [sec(String.fromCharCode(66 + (c % 11)), 2, '0.333')]),
+    ]));
+    const once = mergeSummaries('r', chunks);
+    let kept = combineSummaries([]);
+    for (let c = 0; c < chunks.length; c += 4) kept = combineSummaries([kept, ...chunks.slice(c, c + 4)]);
+    expect(mergeSummaries('r', [kept])).toEqual(once);
+    expect(once.top_securities).toHaveLength(10);
+    expect(once.processed).toBe(30);
   });
 });

@@ -41,8 +41,9 @@ export function getRun(id) {
   return getJson(`/runs/${encodeURIComponent(id)}`);
 }
 
-export function listResults(id, { offset = 0, after, limit = 25, status, portfolioId } = {}) {
-  return getJson(`/runs/${encodeURIComponent(id)}/results${query({ ...paging({ after, offset, limit }), status, portfolio_id: portfolioId })}`);
+/** `positions: 'omit'`: table rows, each with an empty `positions` (servers before it send them all). */
+export function listResults(id, { offset = 0, after, limit = 25, status, portfolioId, positions } = {}) {
+  return getJson(`/runs/${encodeURIComponent(id)}/results${query({ ...paging({ after, offset, limit }), status, portfolio_id: portfolioId, positions })}`);
 }
 
 /** The run's orders: `/runs/{id}/orders` (keyed pages); servers without it answer 404, then `/orders?run_id=`. */

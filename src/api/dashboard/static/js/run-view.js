@@ -1,4 +1,4 @@
-import { getRun, getSummary, HttpError, listOrders, listResults, modelNameMap, remember } from './api.js';
+import { getRun, getSummary, HttpError, listOrders, listResults, modelNameMap } from './api.js';
 import { badge, card, fmtDate, fmtInt, fmtMoney, fmtMs, h, isFinal, modelLabel, notOptimalCount, progressBar, progressLegend, statusLabel } from './dom.js';
 import { pagedTable } from './paged-table.js';
 import { runCharts } from './run-charts.js';
@@ -72,6 +72,8 @@ function orderRow(runId, names) {
     h('td', { class: 'num' }, fmtMoney(o.price)), h('td', {}, o.trade_date ?? ''), taxCell(lotsText(o.lots)));
 }
 
+// Table rows come without positions (`positions: 'omit'`): opening a portfolio reads its full result.
+
 /** Tabs over the non-optimal statuses; `not_optimal` (all of them) unless the server predates it. */
 function notOptimalSection(runId, names, currentRun) {
   let status = 'not_optimal';
@@ -94,9 +96,7 @@ function notOptimalSection(runId, names, currentRun) {
     empty: 'None: every processed portfolio so far was solved to optimality.',
     load: async (paging) => {
       try {
-        const page = await listResults(runId, { ...paging, status });
-        remember(runId, page.items);
-        return page;
+        return await listResults(runId, { ...paging, status, positions: 'omit' });
       } catch (e) {
         // A server without `not_optimal` answers 400: show one status at a time instead.
         if (status !== 'not_optimal' || !(e instanceof HttpError) || e.status !== 400) throw e;
@@ -105,9 +105,7 @@ function notOptimalSection(runId, names, currentRun) {
         const first = NOT_OPTIMAL.find((s) => (s === 'infeasible' ? run?.infeasible : s === 'timeout' ? run?.timed_out : run?.failed) > 0) ?? 'infeasible';
         status = first;
         for (const [key, b] of buttons) b.setAttribute('aria-pressed', String(key === first));
-        const page = await listResults(runId, { ...paging, status });
-        remember(runId, page.items);
-        return page;
+        return await listResults(runId, { ...paging, status, positions: 'omit' });
       }
     },
   });
@@ -130,7 +128,7 @@ export function runView(root, runId) {
   const names = new Map();
   const failures = notOptimalSection(runId, names, () => run);
   const results = pagedTable({ testId: 'results', headers: RESULT_HEADERS, row: resultRow(runId, names), empty: 'No portfolio processed yet.',
-    load: async (paging) => { const page = await listResults(runId, paging); remember(runId, page.items); return page; } });
+    load: (paging) => listResults(runId, { ...paging, positions: 'omit' }) });
   const orders = pagedTable({ testId: 'orders', headers: ORDER_HEADERS, row: orderRow(runId, names), empty: 'No orders yet.', load: (paging) => listOrders(runId, paging) });
   const sending = sendingSection(runId, later, () => run);
   const view = h('div', {}, h('p', {}, h('a', { href: '#/' }, '← All runs')), head, charts, sending.element, failures.element,
