@@ -7,7 +7,7 @@ import type { ChunkSummary, ChunkSummaryDocument, RunSummariesRepository } from 
 import type { RunChunkDocument, RunCounts, RunDocument, RunStatus } from '../store/run-documents.js';
 import { createRun, type CreateRunDeps, type CreatedRun, type RunRequest } from './create-run.js';
 import { orderIdsOf, orderPage, resultPage, type KeyedPage, type PageSources, type ResultStatusFilter } from './run-pages.js';
-import { combineSummaries, mergeSummaries, type RunSummaryJson } from './run-summary.js';
+import { combineSummaries, summaryJson, type RunSummaryJson } from './run-summary.js';
 import { countsFor, isFinal } from './run-view.js';
 import { storeMirroredRun } from './store-mirrored-run.js';
 
@@ -213,7 +213,7 @@ export class RunService {
     const fresh = await this.summariesOf(runId, indexes);
     const merged = kept && fresh.size === 0 ? kept.merged : combineSummaries([...(kept ? [kept.merged] : []), ...fresh.values()]);
     this.mergedSummaries.set(runId, { covered: new Set([...(kept?.covered ?? []), ...fresh.keys()]), merged });
-    return mergeSummaries(runId, [merged]);
+    return summaryJson(runId, merged);
   }
 
   /** Chunk summaries by index: from memory when read before, else by `_id` (and kept). */

@@ -57,37 +57,19 @@ export function combineSummaries(chunks: Iterable<ChunkSummary>): ChunkSummary {
 
 /** Merges chunk summaries (any order) into the run's. Exact sums; money stays decimal. */
 export function mergeSummaries(runId: string, chunks: Iterable<ChunkSummary>): RunSummaryJson {
-  const before = BREACH_EDGES.map(() => 0);
-  const after = BREACH_EDGES.map(() => 0);
-  const turnover = TURNOVER_EDGES.map(() => 0);
-  let processed = 0;
-  let buy = new Decimal(0);
-  let sell = new Decimal(0);
-  const securities: SecurityTotals = new Map();
-  for (const chunk of chunks) {
-    processed += chunk.processed;
-    addInto(before, chunk.breach_before);
-    addInto(after, chunk.breach_after);
-    addInto(turnover, chunk.turnover);
-    buy = buy.plus(chunk.buy_value);
-    sell = sell.plus(chunk.sell_value);
-    for (const s of chunk.securities) {
-      const entry = securities.get(s.security_id) ?? { buy: new Decimal(0), sell: new Decimal(0), orders: 0, ticker: s.ticker };
-      entry.buy = entry.buy.plus(s.buy_value);
-      entry.sell = entry.sell.plus(s.sell_value);
-      entry.orders += s.orders;
-      securities.set(s.security_id, entry);
-    }
-  }
-  const top = rankSecurities(securities, TOP_SECURITIES);
+  return summaryJson(runId, combineSummaries(chunks));
+}
+
+/** The run's summary JSON from chunk summaries already combined: the top securities of its ranking. */
+export function summaryJson(runId: string, merged: ChunkSummary): RunSummaryJson {
   return {
     run_id: runId,
-    processed,
-    breach_before: { buckets: [...BREACH_EDGES], counts: before },
-    breach_after: { buckets: [...BREACH_EDGES], counts: after },
-    turnover: { buckets: [...TURNOVER_EDGES], counts: turnover },
-    buy_value: buy.toFixed(),
-    sell_value: sell.toFixed(),
-    top_securities: top,
+    processed: merged.processed,
+    breach_before: { buckets: [...BREACH_EDGES], counts: [...merged.breach_before] },
+    breach_after: { buckets: [...BREACH_EDGES], counts: [...merged.breach_after] },
+    turnover: { buckets: [...TURNOVER_EDGES], counts: [...merged.turnover] },
+    buy_value: merged.buy_value,
+    sell_value: merged.sell_value,
+    top_securities: merged.securities.slice(0, TOP_SECURITIES),
   };
 }
