@@ -217,16 +217,8 @@ export class RunService {
   }
 
   /** Chunk summaries by index: from memory when read before, else by `_id` (and kept). */
-  private async summariesOf(runId: string, indexes: readonly number[]): Promise<Map<number, ChunkSummaryDocument>> {
-    const key = (i: number) => `${runId}-${i}`;
-    const missing = indexes.filter((i) => !this.chunkSummaries.has(key(i)));
-    if (missing.length > 0) for (const [i, doc] of await this.deps.summaries.ofChunks(runId, missing)) this.chunkSummaries.set(key(i), doc);
-    const found = new Map<number, ChunkSummaryDocument>();
-    for (const i of indexes) {
-      const doc = this.chunkSummaries.get(key(i));
-      if (doc) found.set(i, doc);
-    }
-    return found;
+  private summariesOf(runId: string, indexes: readonly number[]): Promise<Map<number, ChunkSummaryDocument>> {
+    return chunksThrough(this.chunkSummaries, runId, indexes, (missing) => this.deps.summaries.ofChunks(runId, missing));
   }
 
   /** Results as table rows by `_id`, in the order given: from memory when read before, else read (and kept). */
@@ -237,16 +229,8 @@ export class RunService {
   }
 
   /** Planned chunks by index: from memory when read before, else by `_id` (and kept). */
-  private async storedChunks(runId: string, indexes: readonly number[]): Promise<Map<number, RunChunkDocument>> {
-    const key = (i: number) => `${runId}-${i}`;
-    const missing = indexes.filter((i) => !this.plannedChunks.has(key(i)));
-    if (missing.length > 0) for (const [i, doc] of await this.deps.runs.chunksAt(runId, missing)) this.plannedChunks.set(key(i), doc);
-    const found = new Map<number, RunChunkDocument>();
-    for (const i of indexes) {
-      const doc = this.plannedChunks.get(key(i));
-      if (doc) found.set(i, doc);
-    }
-    return found;
+  private storedChunks(runId: string, indexes: readonly number[]): Promise<Map<number, RunChunkDocument>> {
+    return chunksThrough(this.plannedChunks, runId, indexes, (missing) => this.deps.runs.chunksAt(runId, missing));
   }
 
   /** Where keyed pages read: MongoDB by `_id`, and the mirror's plan for a run not stored yet. */
@@ -273,6 +257,24 @@ export class RunService {
       },
     };
   }
+}
+
+/** A run's per-chunk documents by index through `cache` (keyed `<run>-<index>`): only the missing ones are read. */
+async function chunksThrough<T extends object>(
+  cache: LRUCache<string, T>,
+  runId: string,
+  indexes: readonly number[],
+  read: (missing: number[]) => Promise<Map<number, T>>,
+): Promise<Map<number, T>> {
+  const key = (i: number) => `${runId}-${i}`;
+  const missing = indexes.filter((i) => !cache.has(key(i)));
+  if (missing.length > 0) for (const [i, doc] of await read(missing)) cache.set(key(i), doc);
+  const found = new Map<number, T>();
+  for (const i of indexes) {
+    const doc = cache.get(key(i));
+    if (doc) found.set(i, doc);
+  }
+  return found;
 }
 
 function encodeRunCursor(run: RunDocument): string {
