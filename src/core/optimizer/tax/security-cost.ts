@@ -68,19 +68,53 @@ export function turnoverAt(p: TaxPosition, v: number): number {
   return Math.abs(v - p.position.current) * p.position.unit;
 }
 
+/** Sorts a short list in place (the few fixed candidates; cheaper than a comparator sort). */
+function insertionSort(list: number[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (list[j] as number) > v) {
+      list[j + 1] = list[j] as number;
+      j--;
+    }
+    list[j + 1] = v;
+  }
+}
+
+/**
+ * The candidates in ascending order without duplicates: the few fixed ones merged with the lot
+ * boundaries, which ascend as the shares sold fall (the lots' cumulative quantities read backwards).
+ */
 function candidatesOf(p: TaxPosition): number[] {
   const { position, lo, hi } = p;
-  const list = [lo, hi, position.current];
+  const current = position.current;
   const f = floorDiv(position.aq, position.unit);
-  list.push(f, f + 1);
-  if (p.step > 0) list.push(position.current - p.step, position.current + p.step);
-  for (const sold of p.tax?.cumQuantity ?? []) {
-    const units = (p.held - sold - position.offset) / position.lot;
-    list.push(Math.floor(units), Math.ceil(units));
-  }
-  list.sort((a, b) => a - b);
+  const fixed = p.step > 0 ? [lo, hi, current, f, f + 1, current - p.step, current + p.step] : [lo, hi, current, f, f + 1];
+  insertionSort(fixed);
   const out: number[] = [];
-  for (const v of list) if (v >= lo && v <= hi && v !== out[out.length - 1]) out.push(v);
+  let last = Number.NaN;
+  let e = 0;
+  const cum = p.tax === null ? null : p.tax.cumQuantity;
+  if (cum !== null) {
+    const base = p.held - position.offset;
+    const lot = position.lot;
+    for (let j = cum.length - 1; j >= 0; j--) {
+      const units = (base - (cum[j] as number)) / lot;
+      const below = Math.floor(units);
+      if (below > hi) break;
+      for (let v = below, end = Math.ceil(units); v <= end; v++) {
+        for (; e < fixed.length && (fixed[e] as number) <= v; e++) {
+          const x = fixed[e] as number;
+          if (x >= lo && x <= hi && x !== last) out.push((last = x));
+        }
+        if (v >= lo && v <= hi && v !== last) out.push((last = v));
+      }
+    }
+  }
+  for (; e < fixed.length; e++) {
+    const x = fixed[e] as number;
+    if (x >= lo && x <= hi && x !== last) out.push((last = x));
+  }
   return out;
 }
 
