@@ -3,6 +3,7 @@
  * hull of its cost as pieces of freed money, the LP relaxation over those hulls (break ratio λ),
  * a greedy first cover, and reduced-cost fixing of each security's counts against a cover.
  */
+import { buildFullPriceSums } from '../fast-path/full-price-sums.js';
 import { allowedAt, costAt, tradesAt, turnoverAt, type TaxPosition } from './security-cost.js';
 
 /** One straight piece of a security's hull: `money` freed for `cost`. */
@@ -222,31 +223,62 @@ export function greedyCover(items: Item[], pieces: HullPiece[], breakAt: number,
   return freed >= need ? counts : null;
 }
 
+/** Appends [a, b] to ascending intervals, merging it with the last one when they touch. */
+function addInterval(kept: number[], a: number, b: number): void {
+  const last = kept.length - 1;
+  if (last > 0 && (kept[last] as number) >= a - 1) kept[last] = Math.max(kept[last] as number, b);
+  else kept.push(a, b);
+}
+
 /** Keeps the counts of `item` whose reduced cost g − λ·d·unit − lagrangian is at most `slack`. */
 export function fixByReducedCost(item: Item, lambda: number, slack: number): void {
-  const { points, gains, unit } = item;
-  const reduced = points.map((d, k) => (gains[k] as number) - lambda * d * unit - item.lagrangian);
+  const { points, gains, unit, lagrangian } = item;
   const kept: number[] = [];
-  const add = (a: number, b: number) => {
-    if (kept.length > 0 && (kept[kept.length - 1] as number) >= a - 1) kept[kept.length - 1] = Math.max(kept[kept.length - 1] as number, b);
-    else kept.push(a, b);
-  };
-  if (points.length === 1) add(0, 0);
+  if (points.length === 1) kept.push(0, 0);
+  let ra = (gains[0] as number) - lambda * (points[0] as number) * unit - lagrangian;
   for (let k = 0; k + 1 < points.length; k++) {
     const [a, b] = [points[k] as number, points[k + 1] as number];
-    const [ra, rb] = [reduced[k] as number, reduced[k + 1] as number];
-    if (ra <= slack && rb <= slack) add(a, b);
+    const rb = (gains[k + 1] as number) - lambda * b * unit - lagrangian;
+    if (ra <= slack && rb <= slack) addInterval(kept, a, b);
     // r is linear in between: keep the counts up to where it crosses the slack (which already
     // carries the rounding margin; the 1e-9 only keeps an exact crossing on the kept side).
-    else if (ra <= slack) add(a, Math.min(b, a + Math.floor(((slack - ra) / (rb - ra)) * (b - a) + 1e-9)));
-    else if (rb <= slack) add(Math.max(a, b - Math.floor(((slack - rb) / (ra - rb)) * (b - a) + 1e-9)), b);
+    else if (ra <= slack) addInterval(kept, a, Math.min(b, a + Math.floor(((slack - ra) / (rb - ra)) * (b - a) + 1e-9)));
+    else if (rb <= slack) addInterval(kept, Math.max(a, b - Math.floor(((slack - rb) / (ra - rb)) * (b - a) + 1e-9)), b);
+    ra = rb;
   }
-  // The stretch of least reduced cost: consecutive points at the minimum (g there is λ-linear).
+  item.domain = kept;
+  // Each interval's ends and the points inside it; intervals and points both ascend.
+  const stops: number[] = [];
+  let k = 0;
+  for (let i = 0; i < kept.length; i += 2) {
+    const [a, b] = [kept[i] as number, kept[i + 1] as number];
+    if (stops[stops.length - 1] !== a) stops.push(a);
+    while (k < points.length && (points[k] as number) <= a) k++;
+    for (; k < points.length && (points[k] as number) < b; k++) stops.push(points[k] as number);
+    if (b !== a) stops.push(b);
+  }
+  item.stops = stops;
+}
+
+/** Flexible items the flat cover leaves to its exact subset-sum step (the rest are filled greedily). */
+const FLAT_EXACT_ITEMS = 24;
+/** Units of each of those that the greedy part leaves them to place. */
+const FLAT_RESERVE_UNITS = 4;
+/** Most money the exact part places: its bitsets take (this / 32) words per security. */
+const FLAT_RESERVE_MAX = 1 << 18;
+
+/**
+ * The stretch of counts where `item`'s reduced cost g − λ·d·unit − lagrangian is least (zero up
+ * to rounding): consecutive candidate points at the minimum, g λ-linear between them, so every
+ * count in it has reduced cost zero. Sets `flatFrom` and `flatTo`.
+ */
+export function setFlatStretch(item: Item, lambda: number): void {
+  const { points, gains, unit, lagrangian } = item;
   const tiny = 1e-11 * item.magnitude + 1e-9;
   let first = -1;
   let last = -1;
   for (let k = 0; k < points.length; k++) {
-    if ((reduced[k] as number) > tiny) {
+    if ((gains[k] as number) - lambda * (points[k] as number) * unit - lagrangian > tiny) {
       if (first >= 0) break;
       continue;
     }
@@ -255,10 +287,66 @@ export function fixByReducedCost(item: Item, lambda: number, slack: number): voi
   }
   item.flatFrom = first < 0 ? 0 : (points[first] as number);
   item.flatTo = first < 0 ? 0 : (points[last] as number);
-  item.domain = kept;
-  const stops = new Set<number>(kept);
-  for (const d of points) {
-    for (let k = 0; k < kept.length; k += 2) if (d >= (kept[k] as number) && d <= (kept[k + 1] as number)) stops.add(d);
+}
+
+/**
+ * A cover with every security inside its flat stretch and the least overshoot such covers allow,
+ * or null. Its cost is the Lagrangian bound plus λ × that overshoot, so when the stretches can
+ * free exactly what is needed (the usual case when many securities sit below their targets, where
+ * every unit costs the same per money) it is optimal and the search only has to confirm it. The
+ * flexible securities but the last {@link FLAT_EXACT_ITEMS} are filled greedily without passing
+ * the need; the rest is an exact least-overshoot subset sum (`full-price-sums.ts`) over those last
+ * ones, read back one security at a time.
+ */
+export function flatCover(items: Item[], need: number): Int32Array | null {
+  const counts = new Int32Array(items.length);
+  let left = need;
+  const flexible: number[] = [];
+  for (let j = 0; j < items.length; j++) {
+    const item = items[j] as Item;
+    counts[j] = item.flatFrom;
+    left -= item.flatFrom * item.unit;
+    if (item.flatTo > item.flatFrom) flexible.push(j);
   }
-  item.stops = [...stops].sort((x, y) => x - y);
+  const exact = flexible.slice(Math.max(0, flexible.length - FLAT_EXACT_ITEMS)).map((j) => {
+    const item = items[j] as Item;
+    return { j, unit: item.unit, most: item.flatTo - item.flatFrom };
+  });
+  // What the greedy part leaves to the exact part: enough units of it that its sums are dense.
+  let reserve = 0;
+  for (const { unit, most } of exact) reserve += Math.min(most, FLAT_RESERVE_UNITS) * unit;
+  reserve = Math.min(reserve, FLAT_RESERVE_MAX);
+  for (let f = 0; f < flexible.length - exact.length && left > reserve; f++) {
+    const j = flexible[f] as number;
+    const item = items[j] as Item;
+    const take = Math.min(item.flatTo - item.flatFrom, Math.ceil((left - reserve) / item.unit), Math.floor(left / item.unit));
+    counts[j] = (counts[j] as number) + take;
+    left -= take * item.unit;
+  }
+  if (left > FLAT_RESERVE_MAX) return null;
+  if (left > 0) {
+    const sums = buildFullPriceSums(exact, left);
+    if (sums === null || sums.least(0, left) === Number.POSITIVE_INFINITY) return null;
+    // Read the least overshoot O back: each security takes the first count after which the
+    // securities after it still free exactly what is left plus O.
+    const overshoot = sums.least(0, left);
+    for (let e = 0; e < exact.length && left > 0; e++) {
+      const { j, unit, most } = exact[e] as { j: number; unit: number; most: number };
+      for (let x = 0; x <= most; x++) {
+        const rest = left - x * unit;
+        if (rest <= 0 ? -rest !== overshoot : sums.least(e + 1, rest) !== overshoot) continue;
+        counts[j] = (counts[j] as number) + x;
+        left = rest;
+        break;
+      }
+    }
+    if (left > 0) return null;
+  }
+  let freed = 0;
+  for (let j = 0; j < items.length; j++) {
+    const item = items[j] as Item;
+    if (!allowedAt(item.p, item.p.best - (counts[j] as number))) return null;
+    freed += (counts[j] as number) * item.unit;
+  }
+  return freed >= need ? counts : null;
 }

@@ -41,6 +41,7 @@ import { allowedAt, costAt, tradesAt, turnoverAt, type TaxPosition } from './sec
 import {
   byRatio,
   firstAllowedFrom,
+  flatCover,
   fixByReducedCost,
   greedyCover,
   itemOf,
@@ -49,6 +50,7 @@ import {
   relaxation,
   safeCeil,
   searchOrder,
+  setFlatStretch,
   type HullPiece,
   type Item,
   type Key,
@@ -65,8 +67,10 @@ class TaxSearch {
   private readonly path: Int32Array;
   private best: Int32Array | null;
   private bestKey: Key;
-  /** Hull pieces of the core, ascending cost per money, owners as core positions. */
-  private readonly pieces: HullPiece[];
+  /** Hull pieces of the core, ascending cost per money: owner (core position), money, cost. */
+  private readonly pieceOwner: Int32Array;
+  private readonly pieceMoney: Float64Array;
+  private readonly pieceCost: Float64Array;
   /** Over core positions [c, m): Σ largest kept count·unit, Σ lagrangian, least trade and turnover change. */
   private readonly capacity: number[];
   private readonly lagrangian: number[];
@@ -91,6 +95,8 @@ class TaxSearch {
     private readonly items: Item[],
     /** Items left free after fixing, in search order (indices into `items`). */
     private readonly core: number[],
+    /** Every item's hull pieces, ascending cost per money, owners as indices into `items`. */
+    pieces: readonly HullPiece[],
     /** Counts of every item: fixed ones at their count, core ones at 0. */
     private readonly fixed: Int32Array,
     incumbent: Int32Array | null,
@@ -106,8 +112,25 @@ class TaxSearch {
     this.path = new Int32Array(m);
     this.best = incumbent;
     this.bestKey = incumbentKey;
-    this.pieces = core.flatMap((j, c) => (items[j] as Item).hull.map((piece) => ({ ...piece, owner: c })));
-    this.pieces.sort(byRatio);
+    // The core's pieces keep the ratio order (core positions ascend with item indices, so ties too).
+    const position = new Int32Array(items.length).fill(-1);
+    let count = 0;
+    core.forEach((j, c) => {
+      position[j] = c;
+      count += (items[j] as Item).hull.length;
+    });
+    this.pieceOwner = new Int32Array(count);
+    this.pieceMoney = new Float64Array(count);
+    this.pieceCost = new Float64Array(count);
+    let at = 0;
+    for (const piece of pieces) {
+      const c = position[piece.owner] as number;
+      if (c < 0) continue;
+      this.pieceOwner[at] = c;
+      this.pieceMoney[at] = piece.money;
+      this.pieceCost[at] = piece.cost;
+      at++;
+    }
     this.capacity = new Array<number>(m + 1).fill(0);
     this.lagrangian = new Array<number>(m + 1).fill(0);
     this.magnitude = new Array<number>(m + 1).fill(0);
@@ -158,15 +181,17 @@ class TaxSearch {
     let left = need;
     let cost = 0;
     let size = 0;
-    for (const piece of this.pieces) {
-      if (piece.owner < c) continue;
-      if (piece.money >= left) {
-        const part = (piece.cost * left) / piece.money;
+    const { pieceOwner, pieceMoney, pieceCost } = this;
+    for (let k = 0; k < pieceOwner.length; k++) {
+      if ((pieceOwner[k] as number) < c) continue;
+      const [money, piece] = [pieceMoney[k] as number, pieceCost[k] as number];
+      if (money >= left) {
+        const part = (piece * left) / money;
         return safeCeil(cost + part, size + Math.abs(part));
       }
-      cost += piece.cost;
-      size += Math.abs(piece.cost);
-      left -= piece.money;
+      cost += piece;
+      size += Math.abs(piece);
+      left -= money;
     }
     return Number.POSITIVE_INFINITY;
   }
@@ -309,12 +334,23 @@ class TaxSearch {
 /** The root relaxation, shared by both stages. */
 interface Root {
   items: Item[];
+  /** Every item's hull pieces, ascending cost per money. */
+  pieces: HullPiece[];
   lambda: number;
   ratio: Ratio;
   /** The Lagrangian bound and the size of its terms. */
   bound: number;
   size: number;
   excess: number;
+}
+
+/** The better of two covers on (objective, trades, turnover); either may be null. */
+function better(items: Item[], a: Int32Array | null, b: Int32Array | null): Int32Array | null {
+  if (a === null || b === null) return a ?? b;
+  const [ka, kb] = [keyOf(items, a), keyOf(items, b)];
+  if (ka.cost !== kb.cost) return ka.cost < kb.cost ? a : b;
+  if (ka.trades !== kb.trades) return ka.trades < kb.trades ? a : b;
+  return ka.turnover <= kb.turnover ? a : b;
 }
 
 /** One stage: fix against the incumbent, then search the core. */
@@ -338,7 +374,7 @@ function runStage(root: Root, incumbent: Int32Array | null, withSums: boolean, l
     }
   }
   const start = keyOf(items, fixed);
-  const search = new TaxSearch(items, core, fixed, incumbent, incumbentKey, lambda, root.ratio, limits, withSums, need);
+  const search = new TaxSearch(items, core, root.pieces, fixed, incumbent, incumbentKey, lambda, root.ratio, limits, withSums, need);
   search.search(0, need, start.cost, start.trades, start.turnover);
   return search;
 }
@@ -358,7 +394,13 @@ export function searchTaxCut(positions: TaxPosition[], excess: number, limits: S
   const units = positions.map((p) => p.best);
   const items = positions.filter((p) => p.best > p.lo).map(itemOf);
   items.sort(searchOrder);
-  const pieces = items.flatMap((item, j) => item.hull.map((piece) => ({ ...piece, owner: j })));
+  const pieces: HullPiece[] = [];
+  items.forEach((item, j) => {
+    for (const piece of item.hull) {
+      piece.owner = j;
+      pieces.push(piece);
+    }
+  });
   pieces.sort(byRatio);
   const { lambda, ratio, breakAt, counts } = relaxation(items, pieces, excess);
   let bound = lambda * excess;
@@ -374,13 +416,14 @@ export function searchTaxCut(positions: TaxPosition[], excess: number, limits: S
     bound += least;
     size += Math.abs(least);
   }
-  const root: Root = { items, lambda, ratio, bound, size, excess };
+  for (const item of items) setFlatStretch(item, lambda);
+  const root: Root = { items, pieces, lambda, ratio, bound, size, excess };
   let incumbent = greedyCover(items, pieces, breakAt, counts, excess);
   let nodes = 0;
   let search = runStage(root, incumbent, false, { ...limits, nodeCap: Math.min(limits.nodeCap, FIRST_STAGE_NODES) });
   nodes += search.nodes;
   if (search.stopped === 'nodes' && limits.nodeCap > FIRST_STAGE_NODES) {
-    incumbent = search.result();
+    incumbent = better(items, search.result(), flatCover(items, excess));
     search = runStage(root, incumbent, true, { ...limits, nodeCap: limits.nodeCap - nodes });
     nodes += search.nodes;
   }
