@@ -159,7 +159,6 @@ async function measure(row: Row): Promise<void> {
     if (!Number.isNaN(times.read)) read.push(times.read);
     if (!Number.isNaN(times.derive)) derive.push(times.derive);
     if (times.timeout) timeouts++;
-    if (process.env.BENCH_DUMP) console.log(i, times.search.toFixed(1), times.solved.toFixed(1), times.read.toFixed(1));
   }
   const highs: number[] = [];
   let highsUnproven = 0;
