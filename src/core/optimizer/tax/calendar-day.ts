@@ -45,6 +45,14 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
+/** Years whose first day is looked up rather than computed (lots are acquired in these). */
+const TABLE_FROM = 1900;
+const TABLE_TO = 2299;
+/** Days since 1970-01-01 of January 1st of each year in [TABLE_FROM, TABLE_TO]. */
+const YEAR_START = Int32Array.from({ length: TABLE_TO - TABLE_FROM + 1 }, (_, k) => daysFromCivil(TABLE_FROM + k, 1, 1));
+/** Days before the first of each month (index 1–12) in a common year, and in a leap year. */
+const MONTH_START = [Int32Array.of(0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334), Int32Array.of(0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335)];
+
 /**
  * Days since 1970-01-01 (negative before it) of `value` if it is a `YYYY-MM-DD` string naming a
  * calendar date; {@link NOT_YYYY_MM_DD} or {@link NOT_A_DATE} if not.
@@ -58,5 +66,6 @@ export function calendarDay(value: unknown): number {
   if (century < 0 || yearOfCentury < 0 || month < 0 || day < 0) return NOT_YYYY_MM_DD;
   const year = century * 100 + yearOfCentury;
   if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NOT_A_DATE;
-  return daysFromCivil(year, month, day);
+  if (year < TABLE_FROM || year > TABLE_TO) return daysFromCivil(year, month, day);
+  return (YEAR_START[year - TABLE_FROM] as number) + ((MONTH_START[isLeap(year) ? 1 : 0] as Int32Array)[month] as number) + day - 1;
 }

@@ -104,7 +104,8 @@ function sortForSale(lots: ScaledLot[]): void {
   for (let i = 1; i < lots.length; i++) {
     const lot = lots[i] as ScaledLot;
     let j = i - 1;
-    while (j >= 0 && saleOrder(lots[j] as ScaledLot, lot) > 0) {
+    // The cost decides almost every comparison; the whole order only breaks its ties.
+    while (j >= 0 && ((lots[j] as ScaledLot).cost > lot.cost || ((lots[j] as ScaledLot).cost === lot.cost && saleOrder(lots[j] as ScaledLot, lot) > 0))) {
       lots[j + 1] = lots[j] as ScaledLot;
       j--;
     }
