@@ -69,7 +69,10 @@ export function hullOf(points: number[], gains: number[], unit: number): HullPie
     while (hull.length >= 2) {
       const a = hull[hull.length - 2] as number;
       const b = hull[hull.length - 1] as number;
-      const [ax, ay, bx, by] = [points[a] as number, gains[a] as number, points[b] as number, gains[b] as number];
+      const ax = points[a] as number;
+      const ay = gains[a] as number;
+      const bx = points[b] as number;
+      const by = gains[b] as number;
       // Drop b when it lies on or above the chord from a to the new point.
       if (compareSlopes(by - ay, bx - ax, (gains[k] as number) - ay, (points[k] as number) - ax) >= 0) hull.pop();
       else break;
@@ -237,7 +240,8 @@ export function fixByReducedCost(item: Item, lambda: number, slack: number): voi
   if (points.length === 1) kept.push(0, 0);
   let ra = (gains[0] as number) - lambda * (points[0] as number) * unit - lagrangian;
   for (let k = 0; k + 1 < points.length; k++) {
-    const [a, b] = [points[k] as number, points[k + 1] as number];
+    const a = points[k] as number;
+    const b = points[k + 1] as number;
     const rb = (gains[k + 1] as number) - lambda * b * unit - lagrangian;
     if (ra <= slack && rb <= slack) addInterval(kept, a, b);
     // r is linear in between: keep the counts up to where it crosses the slack (which already
@@ -251,7 +255,8 @@ export function fixByReducedCost(item: Item, lambda: number, slack: number): voi
   const stops: number[] = [];
   let k = 0;
   for (let i = 0; i < kept.length; i += 2) {
-    const [a, b] = [kept[i] as number, kept[i + 1] as number];
+    const a = kept[i] as number;
+    const b = kept[i + 1] as number;
     if (stops[stops.length - 1] !== a) stops.push(a);
     while (k < points.length && (points[k] as number) <= a) k++;
     for (; k < points.length && (points[k] as number) < b; k++) stops.push(points[k] as number);

@@ -184,7 +184,8 @@ class TaxSearch {
     const { pieceOwner, pieceMoney, pieceCost } = this;
     for (let k = 0; k < pieceOwner.length; k++) {
       if ((pieceOwner[k] as number) < c) continue;
-      const [money, piece] = [pieceMoney[k] as number, pieceCost[k] as number];
+      const money = pieceMoney[k] as number;
+      const piece = pieceCost[k] as number;
       if (money >= left) {
         const part = (piece * left) / money;
         return safeCeil(cost + part, size + Math.abs(part));
@@ -322,7 +323,8 @@ class TaxSearch {
   private children(c: number, item: Item, from: number, to: number, need: number, cost: number, trades: number, turnover: number): void {
     const domain = item.domain;
     for (let k = domain.length - 2; k >= 0; k -= 2) {
-      const [a, b] = [domain[k] as number, domain[k + 1] as number];
+      const a = domain[k] as number;
+      const b = domain[k + 1] as number;
       for (let d = Math.min(b, to); d >= Math.max(a, from); d--) {
         if (this.stopped !== null) return;
         if (allowedAt(item.p, item.p.best - d)) this.child(c, d, need, cost, trades, turnover);
@@ -408,7 +410,8 @@ export function searchTaxCut(positions: TaxPosition[], excess: number, limits: S
   for (const item of items) {
     let least = 0;
     for (let k = 0; k < item.points.length; k++) {
-      const [gain, freed] = [item.gains[k] as number, lambda * (item.points[k] as number) * item.unit];
+      const gain = item.gains[k] as number;
+      const freed = lambda * (item.points[k] as number) * item.unit;
       least = Math.min(least, gain - freed);
       item.magnitude = Math.max(item.magnitude, Math.abs(gain) + freed);
     }
@@ -437,9 +440,12 @@ export function searchTaxCut(positions: TaxPosition[], excess: number, limits: S
   const giveUp = search.result();
   // The caller checked that the minimums fit, so a cover always exists.
   if (giveUp === null) throw new Error('tax-aware cash search found no cover although the minimums fit');
-  const byIndex = new Map(positions.map((p, i) => [p.position.index, i]));
+  const at = new Int32Array(positions.reduce((most, p) => Math.max(most, p.position.index + 1), 0));
+  positions.forEach((p, i) => {
+    at[p.position.index] = i;
+  });
   items.forEach((item, j) => {
-    const i = byIndex.get(item.p.position.index) as number;
+    const i = at[item.p.position.index] as number;
     units[i] = (units[i] as number) - (giveUp[j] as number);
   });
   return { status: 'optimal', units, nodes };
