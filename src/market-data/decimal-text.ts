@@ -78,10 +78,15 @@ export function canonicalSignedDecimal(value: unknown): string | null {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30), or null. */
+/**
+ * A calendar date `YYYY-MM-DD` that exists (no 2026-02-30) in year 0100 or later, or null. Years
+ * 0000–0099 are refused as the optimizer refuses them (`calendar-day.ts`), so that no date passes
+ * the API only to fail the solve.
+ */
 export function isoDate(value: unknown): string | null {
   if (typeof value !== 'string' || !ISO_DATE.test(value.trim())) return null;
   const text = value.trim();
+  if (text.startsWith('00')) return null;
   const parsed = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text ? text : null;
 }

@@ -35,6 +35,7 @@ describe('the tax option of a run', () => {
     ['harvest_losses', { ...valid, harvest_losses: 'true' }],
     ['as_of', { ...valid, as_of: '2026-02-30' }],
     ['as_of', { ...valid, as_of: '26-01-01' }],
+    ['as_of', { ...valid, as_of: '0050-01-01' }],
   ])('when tax.%s is bad, then 400 names options.tax.%s', async (field, tax) => {
     const res = await request(p.app).post('/api/v1/runs').send({ model_ids: book.modelIds, options: { tax } });
     expect(res.status).toBe(400);
