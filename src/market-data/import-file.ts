@@ -14,6 +14,8 @@ export interface RowOrigin {
   holdingLines: number[];
   /** Per holding, the 1-based file line of each of its lots (holdings CSV with lot columns only). */
   lotLines?: number[][];
+  /** The file and 1-based line of each of the row's recent sales (from a recent-sales CSV only). */
+  saleLines?: { file: string; lines: number[] };
 }
 
 /** A file read into API request rows, with their origins, and problems only the file shows. */
@@ -184,6 +186,54 @@ export async function readImportFile(kind: ImportKind, file: string): Promise<Im
   }
 }
 
+/** Columns of a recent-sales CSV: one line per sale. */
+const SALES_COLUMNS = ['portfolio_id', 'security_id', 'date', 'quantity', 'realized_gain'];
+
+function checkSalesHeader(record: Record<string, string>): void {
+  const missing = SALES_COLUMNS.filter((c) => !(c in record));
+  if (missing.length === 0) return;
+  const header = Object.keys(record).join(',');
+  const hint = /[;\t|]/.test(header) ? ' (the file seems to use another delimiter: it must be a comma)' : '';
+  throw new Error(`the recent-sales CSV header must name ${SALES_COLUMNS.join(',')}; missing ${missing.join(',')}, found ${JSON.stringify(header)}${hint}`);
+}
+
+/**
+ * Adds the sales of a recent-sales CSV (`portfolio_id,security_id,date,quantity,realized_gain`,
+ * one line per sale, negative gain for a loss) to the rows of a holdings import as their
+ * `recent_sales`. A sale must belong to a portfolio of the holdings file, since an upload replaces
+ * each listed portfolio whole; sales of a row that already has `recent_sales` are refused too.
+ * Those go to `file.problems`; an unreadable or malformed file throws {@link ImportFileError}.
+ */
+export async function addRecentSales(file: ImportFile, salesFile: string): Promise<void> {
+  if (!/\.csv$/i.test(salesFile)) throw new ImportFileError(`${salesFile}: a recent-sales file must be a .csv`);
+  const rowOf = new Map<unknown, number>();
+  file.rows.forEach((row, i) => rowOf.set(row.portfolio_id, i));
+  const had = new Set(file.rows.flatMap((row, i) => (row.recent_sales === undefined ? [] : [i])));
+  let headerChecked = false;
+  try {
+    for await (const { record, info } of csvRecords(salesFile)) {
+      if (!headerChecked) checkSalesHeader(record);
+      headerChecked = true;
+      const { portfolio_id: pid = '', security_id: sid = '', date = '', quantity = '', realized_gain: gain = '' } = record;
+      const i = rowOf.get(pid);
+      if (i === undefined) {
+        file.problems.push(`${salesFile} line ${info.lines}: portfolio ${JSON.stringify(pid)} is not in the holdings file (an upload replaces a portfolio whole, so its sales need its holdings)`);
+        continue;
+      }
+      if (had.has(i)) {
+        file.problems.push(`${salesFile} line ${info.lines}: portfolio ${pid} already has recent_sales in the holdings file; give them in one place`);
+        continue;
+      }
+      const row = file.rows[i] as Record<string, unknown>;
+      const origin = file.origins[i] as RowOrigin;
+      ((row.recent_sales ??= []) as unknown[]).push({ security_id: sid, date, quantity, realized_gain: gain });
+      (origin.saleLines ??= { file: salesFile, lines: [] }).lines.push(info.lines);
+    }
+  } catch (error) {
+    throw fileError(salesFile, error);
+  }
+}
+
 /** One request's worth of rows, with where they came from. */
 export interface ImportBatch {
   rows: Record<string, unknown>[];
@@ -224,6 +274,10 @@ export function toBatches(file: ImportFile, maxSize: number): ImportBatch[] {
  * where it is in the file: `line 42 (quantity)`, or the row path for JSON files.
  */
 export function locate(field: string, origins: readonly RowOrigin[], rowOffset = 0): string {
+  const sale = /^rows\[(\d+)\]\.recent_sales\[(\d+)\](?:\.(\w+))?/.exec(field);
+  const saleLines = sale ? origins[Number(sale[1])]?.saleLines : undefined;
+  const saleLine = sale ? saleLines?.lines[Number(sale[2])] : undefined;
+  if (sale && saleLines && saleLine !== undefined) return `${saleLines.file} line ${saleLine} (${sale[3] ?? 'sale'})`;
   const m = /^rows\[(\d+)\](?:\.holdings\[(\d+)\])?(?:\.lots\[(\d+)\])?(?:\.(\w+))?/.exec(field);
   if (!m) return field;
   const row = Number(m[1]);

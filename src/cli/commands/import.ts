@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress';
-import { ImportFileError, readImportFile, toBatches, locate, type ImportBatch, type ImportFile, type ImportKind } from '../../market-data/import-file.js';
+import { addRecentSales, ImportFileError, readImportFile, toBatches, locate, type ImportBatch, type ImportFile, type ImportKind } from '../../market-data/import-file.js';
 import { validateHoldingsRows, validatePriceRows, type RowError } from '../../market-data/row-validation.js';
 import { positiveIntFlag, UsageError, write, type CliCommand, type CliIo } from '../command.js';
 import { networkReason } from '../runs-client.js';
 
 const usage = `Usage:
-  ogs import holdings FILE.csv|FILE.json [--url URL] [--api-key KEY] [--batch N]
+  ogs import holdings FILE.csv|FILE.json [--recent-sales SALES.csv] [--url URL] [--api-key KEY] [--batch N]
   ogs import prices   FILE.csv|FILE.json [--url URL] [--api-key KEY] [--batch N]
 
 Uploads snapshot market data through the API (PUT /api/v1/portfolios/holdings, PUT /api/v1/prices).
@@ -16,8 +16,12 @@ Files:
                 cash-only portfolio. Each listed portfolio's snapshot is replaced as a whole.
                 Tax lots: add the columns lot_id,lot_quantity,unit_cost,acquired (YYYY-MM-DD)
                 and write one line per lot, the holding's quantity repeated on each; the lots
-                must add up to it. Recent sales (wash-sale window) go in a JSON file.
+                must add up to it. Recent sales (wash-sale window): --recent-sales, or a
+                JSON file.
                 An optional name column names the portfolio (shown next to its id).
+  recent sales  --recent-sales SALES.csv: header portfolio_id,security_id,date,quantity,
+                realized_gain (negative for a loss); one line per sale of the last weeks. Each
+                sale's portfolio must be in the holdings file (it is replaced whole).
   prices CSV    header security_id,price; an optional ticker column (shown next to the id)
   JSON          the API body: [{portfolio_id, name?, cash, holdings:[{security_id, quantity, lots?}], recent_sales?}]
                 or [{security_id, price, ticker?}]
@@ -30,6 +34,8 @@ Flags:
   --url URL      API base URL (default: OGS_API_URL, else http://127.0.0.1:8080)
   --api-key KEY  sent as X-API-Key (default: OGS_API_KEY)
   --batch N      CSV lines per request; a portfolio is never split (default 2000)
+  --recent-sales SALES.csv
+                 recent sales to add to the holdings file's portfolios (holdings only)
   -h, --help     this text
 
 Exit codes: 0 all written; 1 the file cannot be imported (missing, unreadable, not CSV/JSON,
@@ -130,14 +136,18 @@ export const command: CliCommand = {
     url: { type: 'string' },
     'api-key': { type: 'string' },
     batch: { type: 'string' },
+    'recent-sales': { type: 'string' },
   },
   async run({ values, positionals }, io) {
     const [kind, path, ...extra] = positionals;
     if (kind !== 'holdings' && kind !== 'prices') throw new UsageError(`say what to import: holdings or prices, got ${String(kind)}`);
     if (!path || extra.length > 0) throw new UsageError('give exactly one FILE.csv or FILE.json');
+    const sales = values['recent-sales'] as string | undefined;
+    if (sales !== undefined && kind !== 'holdings') throw new UsageError('--recent-sales goes with ogs import holdings');
     let file: ImportFile;
     try {
       file = await readImportFile(kind, path);
+      if (sales !== undefined) await addRecentSales(file, sales);
     } catch (error) {
       if (!(error instanceof ImportFileError)) throw error;
       await write(io.stderr, `ogs import: cannot import ${error.message}; nothing was sent.\n`);

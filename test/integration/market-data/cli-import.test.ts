@@ -167,6 +167,45 @@ describe('ogs import against the real API', () => {
     expect(t.err()).toContain('must name all of lot_id,lot_quantity,unit_cost,acquired; missing lot_quantity,unit_cost,acquired');
   });
 
+  it('when recent sales come in a CSV next to the holdings CSV, then each portfolio stores its sales', async () => {
+    const holdings = file('h-sales.csv', ['portfolio_id,cash,security_id,quantity', `${id(44)},10,${id(101)},5`, `${id(45)},20,${id(102)},7`].join('\n'));
+    const sales = file(
+      'sales.csv',
+      ['portfolio_id,security_id,date,quantity,realized_gain', `${id(44)},${id(103)},2026-11-20,12,-340.50`, `${id(44)},${id(101)},2026-11-02,3,15`].join('\n'),
+    );
+    const t = io(env);
+    expect(await runCli(['import', 'holdings', holdings, '--recent-sales', sales], t.io)).toBe(0);
+    const stored = await api.services.holdings.findMany([id(44), id(45)]);
+    expect(stored.get(id(44))?.recentSales).toEqual([
+      { securityId: id(103), date: '2026-11-20', quantity: 12, realizedGain: '-340.5' },
+      { securityId: id(101), date: '2026-11-02', quantity: 3, realizedGain: '15' },
+    ]);
+    expect(stored.get(id(45))?.recentSales).toBeUndefined();
+  });
+
+  it('when a recent-sales CSV has bad lines or a portfolio not in the holdings file, then its lines are named and nothing is sent', async () => {
+    const holdings = file('h-sales-bad.csv', ['portfolio_id,cash,security_id,quantity', `${id(46)},10,${id(101)},5`].join('\n'));
+    const sales = file(
+      'sales-bad.csv',
+      ['portfolio_id,security_id,date,quantity,realized_gain', `${id(46)},${id(103)},2026-02-30,12,-1`, `${id(47)},${id(101)},2026-11-02,3,15`, `${id(46)},${id(101)},2026-11-02,0,x`].join('\n'),
+    );
+    const t = io(env);
+    expect(await runCli(['import', 'holdings', holdings, '--recent-sales', sales], t.io)).toBe(1);
+    expect(t.err()).toContain(`${sales} line 3: portfolio "${id(47)}" is not in the holdings file`);
+    expect(t.err()).toContain(`${sales} line 2 (date): must be a date YYYY-MM-DD, got "2026-02-30"`);
+    expect(t.err()).toContain(`${sales} line 4 (quantity): must be a whole number ≥ 1`);
+    expect(t.err()).toContain(`${sales} line 4 (realized_gain): must be a decimal`);
+    expect(t.err()).toContain('nothing was sent');
+    expect(await api.services.holdings.findMany([id(46)])).toEqual(new Map());
+    const prices = io(env);
+    expect(await runCli(['import', 'prices', holdings, '--recent-sales', sales], prices.io)).toBe(2);
+    expect(prices.err()).toContain('--recent-sales goes with ogs import holdings');
+    const wrongHeader = file('sales-header.csv', ['portfolio_id;security_id;date;quantity;realized_gain', `${id(46)};${id(103)};2026-11-20;12;-1`].join('\n'));
+    const header = io(env);
+    expect(await runCli(['import', 'holdings', holdings, '--recent-sales', wrongHeader], header.io)).toBe(1);
+    expect(header.err()).toContain('it must be a comma');
+  });
+
   it('when a JSON file is imported, then it is sent as the API body', async () => {
     const json = file('p.json', JSON.stringify([{ security_id: id(401), price: '99.990' }]));
     const t = io(env);
