@@ -22,11 +22,20 @@ export interface SolveCallOptions {
   now?: () => number;
   /** Force a path (benchmarks and oracle tests); `auto` picks the fastest exact one. @defaultValue "auto" */
   path?: SolvePath | 'auto';
-  /** Node cap of the fast path's cash search (~10-30 ms). @defaultValue 200,000 */
+  /**
+   * Node cap of the cash search. @defaultValue 200,000 on the fast path (~10-30 ms; past it the
+   * general path tries), 2,000,000 on the tax path (up to about a second; it has no fallback)
+   */
   nodeCap?: number;
 }
 
 const DEFAULT_NODE_CAP = 200_000;
+/**
+ * The tax search's default cap. It has no other path to fall back on (the general path does not
+ * model tax), so a book it cannot prove is not rebalanced; the few that need more than the fast
+ * path's cap mostly need a few hundred thousand to two million nodes, tenths of a second.
+ */
+const DEFAULT_TAX_NODE_CAP = 2_000_000;
 
 /** Whether any security has lots or a wash-sale restriction. */
 function hasTaxSide(tax: TaxProblem): boolean {
@@ -50,7 +59,10 @@ export function solveScaled(
   // for every allocation and the problem is today's, answered exactly as today (tie-break
   // included), its objective lifted to the tax scale.
   if (problem.tax !== null) {
-    if (hasTaxSide(problem.tax)) return { outcome: solveTax(problem, problem.tax, limits), path: 'fast' };
+    if (hasTaxSide(problem.tax)) {
+      const taxLimits = { ...limits, nodeCap: options.nodeCap ?? DEFAULT_TAX_NODE_CAP };
+      return { outcome: solveTax(problem, problem.tax, taxLimits), path: 'fast' };
+    }
     const plain = solveScaled({ ...problem, tax: null }, options);
     if (plain.outcome.status !== 'optimal') return plain;
     return { outcome: { ...plain.outcome, objective: plain.outcome.objective * BigInt(problem.tax.driftFactor) }, path: plain.path };

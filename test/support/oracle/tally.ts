@@ -1,9 +1,11 @@
 /**
  * Counts what an oracle tier really compared, per problem class and N: optimal answers compared
  * with ours, separately from instances settled without the oracle's search (a bounds check that
- * finds no whole share in some band), infeasible ones and inconclusive ones.
+ * finds no whole share in some band), infeasible ones, inconclusive ones (the oracle did not
+ * finish) and unproven ones (the oracle proved an optimum that ours did not reach within its node
+ * cap: not a wrong answer, not a comparison either).
  */
-export type Settled = 'optimal' | 'bounds' | 'infeasible' | 'inconclusive';
+export type Settled = 'optimal' | 'bounds' | 'infeasible' | 'inconclusive' | 'unproven';
 
 export class OracleTally {
   private readonly rows = new Map<string, { className: string; n: number; counts: Record<Settled, number> }>();
@@ -14,7 +16,7 @@ export class OracleTally {
     const key = `${className}\u0000${n}`;
     let row = this.rows.get(key);
     if (row === undefined) {
-      row = { className, n, counts: { optimal: 0, bounds: 0, infeasible: 0, inconclusive: 0 } };
+      row = { className, n, counts: { optimal: 0, bounds: 0, infeasible: 0, inconclusive: 0, unproven: 0 } };
       this.rows.set(key, row);
     }
     row.counts[settled]++;
@@ -34,7 +36,7 @@ export class OracleTally {
       ({ className, n, counts }) =>
         `  ${className.padEnd(10)} N=${String(n).padStart(4)}  optimal compared ${String(counts.optimal).padStart(4)}` +
         `  infeasible (${this.oracle} searched) ${String(counts.infeasible).padStart(3)}` +
-        `  settled by bounds check ${String(counts.bounds).padStart(3)}  inconclusive ${counts.inconclusive}`,
+        `  settled by bounds check ${String(counts.bounds).padStart(3)}  inconclusive ${counts.inconclusive}  unproven by ours ${counts.unproven}`,
     );
     const large = this.optimal((_, n) => n >= 100);
     const hard = this.optimal((className, n) => n >= 100 && className === 'hard book');

@@ -2,7 +2,8 @@
  * Realistic books whose tax cash cut is a subset sum: most securities sit below their targets,
  * where every unit given up costs the same per money, so the Lagrangian bound is reached exactly
  * by a cover that frees exactly the excess. Before the flat cover (`flatCover` in
- * `tax-cut-root.ts`) seeded the search with such a cover, these books ran into the node cap.
+ * `tax-cut-root.ts`) seeded the search with such a cover, these books ran into the node cap. Also:
+ * the tax search's own node cap.
  */
 import { describe, expect, it } from '@jest/globals';
 import { solve } from '../../../src/core/optimizer/index.js';
@@ -21,5 +22,16 @@ describe('tax cash cut over securities below target', () => {
     const result = solve(benchBook(i));
     expect(result.reason).toBeNull();
     expect(result.status).toBe('optimal');
+  });
+});
+
+describe('tax search node cap', () => {
+  // Book 59 needs about 1.9 million nodes: past the fast path's 200,000-node cap, within the tax
+  // search's own (the tax path has no general path to fall back on).
+  it('proves a book that needs more nodes than the fast path allows', () => {
+    const result = solve(benchBook(59));
+    expect(result.reason).toBeNull();
+    expect(result.status).toBe('optimal');
+    expect(solve(benchBook(59), { nodeCap: 200_000 }).status).toBe('timeout');
   });
 });
