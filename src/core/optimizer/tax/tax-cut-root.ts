@@ -11,6 +11,8 @@ export interface HullPiece {
   owner: number;
   money: number;
   cost: number;
+  /** cost / money in doubles: orders pieces whose ratios differ by more than rounding can blur. */
+  ratio: number;
 }
 
 /** A security that can give up units, with what the search needs of it. */
@@ -83,7 +85,9 @@ export function hullOf(points: number[], gains: number[], unit: number): HullPie
   for (let h = 1; h < hull.length; h++) {
     const a = hull[h - 1] as number;
     const b = hull[h] as number;
-    pieces.push({ owner: -1, money: ((points[b] as number) - (points[a] as number)) * unit, cost: (gains[b] as number) - (gains[a] as number) });
+    const money = ((points[b] as number) - (points[a] as number)) * unit;
+    const cost = (gains[b] as number) - (gains[a] as number);
+    pieces.push({ owner: -1, money, cost, ratio: cost / money });
   }
   return pieces;
 }
@@ -120,15 +124,26 @@ export function itemOf(p: TaxPosition): Item {
 }
 
 /** Items by the cost per money of their first hull piece (exactly), then by security. */
+/**
+ * Sign of a's ratio − b's, exact: the doubles decide when they differ by more than their rounding
+ * (each quotient of integers below 2^53 is within 2^-53 of its value, relatively), else
+ * {@link compareSlopes} does.
+ */
+function compareRatios(a: HullPiece, b: HullPiece): number {
+  const difference = a.ratio - b.ratio;
+  if (Math.abs(difference) > 2 ** -50 * Math.max(Math.abs(a.ratio), Math.abs(b.ratio))) return difference < 0 ? -1 : 1;
+  return compareSlopes(a.cost, a.money, b.cost, b.money);
+}
+
 export function searchOrder(a: Item, b: Item): number {
   const pa = a.hull[0];
   const pb = b.hull[0];
   if (pa === undefined || pb === undefined) return (pa === undefined ? 1 : 0) - (pb === undefined ? 1 : 0) || a.p.position.index - b.p.position.index;
-  return compareSlopes(pa.cost, pa.money, pb.cost, pb.money) || a.p.position.index - b.p.position.index;
+  return compareRatios(pa, pb) || a.p.position.index - b.p.position.index;
 }
 
 export function byRatio(a: HullPiece, b: HullPiece): number {
-  return compareSlopes(a.cost, a.money, b.cost, b.money) || a.owner - b.owner;
+  return compareRatios(a, b) || a.owner - b.owner;
 }
 
 /** The LP relaxation over the hulls: break ratio λ, the break piece and the counts given up before it. */
