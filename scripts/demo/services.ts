@@ -32,7 +32,12 @@ export async function startApiAndWorkers(own: DemoFootprint, options: ServiceOpt
   await waitFor('the API', () => httpOk(`${target.url}/health/ready`), 60_000, api);
   for (let i = 1; i <= options.workers; i += 1) {
     const workerPort = await freePort();
-    const worker = startProcess(`worker-${i}`, process.execPath, [...WORKER_NODE_FLAGS, 'dist/worker/main.js'], { ...env, WORKER_HTTP_PORT: String(workerPort) });
+    const worker = startProcess(`worker-${i}`, process.execPath, [...WORKER_NODE_FLAGS, 'dist/worker/main.js'], {
+      ...env,
+      // `OGS_WORKER_LOG_LEVEL=debug` logs each chunk's timings to `.run/demo/worker-<n>.log`.
+      LOG_LEVEL: process.env.OGS_WORKER_LOG_LEVEL ?? env.LOG_LEVEL,
+      WORKER_HTTP_PORT: String(workerPort),
+    });
     started.push(worker);
     await waitFor(`worker ${i}`, () => httpOk(`http://127.0.0.1:${workerPort}/health/ready`), 60_000, worker);
   }

@@ -3,6 +3,7 @@ import type { Collection, Db, Document } from 'mongodb';
 import type { HoldingInput, RecentSaleInput } from '../core/optimizer/types.js';
 import type { PortfolioSnapshot } from '../market-data/types.js';
 import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
+import { KeyedReads } from './keyed-reads.js';
 
 /**
  * The latest upload of a portfolio: one document per portfolio snapshot, replaced as a unit.
@@ -15,10 +16,12 @@ import { insertIgnoringDuplicates } from './insert-ignoring-duplicates.js';
  * command of 100+ replacements never returns), while this costs four statements per batch.
  *
  * Each portfolio has two slots, `<id>#a` and `<id>#b`; an upload writes the one not holding
- * the newest version, then deletes the other. So a reader of a few portfolios can fetch both
- * slots by `_id`, the one filter FerretDB's SQLite backend pushes down (~20 ms per document,
- * whatever the book's size), instead of scanning the collection for `portfolio_id` (0.55 s at
- * 10,000 portfolios, growing with the book). Bigger reads scan once for all of their ids.
+ * the newest version, then deletes the other. So a reader fetches both slots of each portfolio
+ * by `_id` ({@link KeyedReads}: one `$in` on MongoDB, index searches on FerretDB, whose SQLite
+ * backend pushes down only `_id` equality) instead of `portfolio_id: {$in}`, which FerretDB
+ * answers by scanning and decoding the whole collection, a cost that grows with the book. Only
+ * portfolios neither slot holds (never uploaded, or stored in the older layout) are looked up
+ * by `portfolio_id`.
  *
  * Holdings are packed into one JSON text (`[[security_id, quantity], …]`): FerretDB v1 decodes
  * nested arrays of documents slowly, and reading 200 portfolios of 50 holdings measured about
@@ -58,9 +61,6 @@ export interface UpsertCounts {
 }
 
 export const HOLDINGS_COLLECTION = 'portfolio_holdings';
-
-/** Reads of at most this many portfolios go by `_id` (two slots each) instead of a scan. */
-export const KEYED_READS_MAX = 4;
 
 function slotId(portfolioId: string, slot: 'a' | 'b'): string {
   return `${portfolioId}#${slot}`;
@@ -171,12 +171,14 @@ function toSnapshot(doc: HoldingsDocument): PortfolioSnapshot {
 /** Holdings and cash per portfolio for the `snapshot` market-data source. */
 export class HoldingsRepository {
   private readonly collection: Collection<Document>;
+  private readonly keyed: KeyedReads;
 
   constructor(
     db: Db,
     private readonly batchSize = DEFAULT_BATCH_SIZE,
   ) {
     this.collection = db.collection(HOLDINGS_COLLECTION);
+    this.keyed = new KeyedReads(db);
   }
 
   /**
@@ -246,19 +248,19 @@ export class HoldingsRepository {
   }
 
   /**
-   * Newest document per portfolio: a few portfolios by their two slot ids, one at a time (many
-   * concurrent reads are slower on FerretDB's SQLite backend, not faster); more, or any a keyed
-   * read did not find (absent, or stored in the older layout), with one scan.
+   * Newest document per portfolio: both slots of every portfolio by `_id`, a batch at a time;
+   * any portfolio neither slot holds (absent, or stored in the older `<id>@<version>` layout),
+   * with one read by `portfolio_id` for all of them.
    */
   private async latest(portfolioIds: readonly string[]): Promise<Map<string, HoldingsDocument>> {
     const ids = [...new Set(portfolioIds)];
-    if (ids.length > KEYED_READS_MAX) return findLatest<HoldingsDocument>(this.collection, 'portfolio_id', ids, this.batchSize);
     const found = new Map<string, HoldingsDocument>();
-    for (const id of ids) {
-      const slots = await Promise.all((['a', 'b'] as const).map((slot) => this.collection.findOne({ _id: slotId(id, slot) as never })));
-      for (const doc of slots as (HoldingsDocument | null)[]) {
-        const seen = found.get(id);
-        if (doc && (!seen || seen.version < doc.version)) found.set(id, doc);
+    const slots = this.collection as unknown as Collection<HoldingsDocument>;
+    for (const batch of chunk(ids, this.batchSize)) {
+      for (const doc of await this.keyed.byIds(slots, batch.flatMap((id) => [slotId(id, 'a'), slotId(id, 'b')]))) {
+        // Between an upload's insert and its delete both slots hold a version; the newer one wins.
+        const seen = found.get(doc.portfolio_id);
+        if (!seen || seen.version < doc.version) found.set(doc.portfolio_id, doc);
       }
     }
     const missing = ids.filter((id) => !found.has(id));

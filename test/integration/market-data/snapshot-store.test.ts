@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { importHoldings } from '../../../src/market-data/import-holdings.js';
 import { importPrices } from '../../../src/market-data/import-prices.js';
 import { SnapshotMarketData } from '../../../src/market-data/snapshot-source.js';
@@ -149,6 +150,28 @@ describe('the market-data snapshot store', () => {
       expect([...few.values()].map((s) => s.cash)).toEqual(['3', '3', '3', '2']);
       for (const [portfolioId, s] of few) expect(many.get(portfolioId)).toEqual(s);
       expect(await t.db.collection(HOLDINGS_COLLECTION).countDocuments({ portfolio_id: { $in: ids } })).toBe(ids.length);
+    });
+
+    it('when many portfolios are read, then their slots are read by _id and only a portfolio without one by portfolio_id', async () => {
+      await holdings.upsertMany(ids.map((p) => snapshot(p, '4')));
+      const monitored = new MongoClient(t.url, { monitorCommands: true });
+      const finds: Record<string, unknown>[] = [];
+      monitored.on('commandStarted', (e: CommandStartedEvent) => {
+        if (e.commandName === 'find' && e.command.find === HOLDINGS_COLLECTION) finds.push(e.command.filter as Record<string, unknown>);
+      });
+      try {
+        const reader = new HoldingsRepository(monitored.db(t.name), 7);
+        const read = await reader.findMany([...ids, id(7999)]);
+        expect([...read.keys()]).toEqual(ids);
+        expect([...read.values()].every((s) => s.cash === '4')).toBe(true);
+        // Only the never-uploaded portfolio is looked up by portfolio_id; everything else by slot id.
+        expect(finds.filter((f) => 'portfolio_id' in f)).toEqual([{ portfolio_id: { $in: [id(7999)] } }]);
+        const slotIds = finds.filter((f) => '_id' in f).flatMap((f) => (typeof f._id === 'string' ? [f._id] : (f._id as { $in: string[] }).$in));
+        expect(new Set(slotIds)).toEqual(new Set([...ids, id(7999)].flatMap((p) => [`${p}#a`, `${p}#b`])));
+        expect(finds.every((f) => Object.keys(f).length === 1)).toBe(true);
+      } finally {
+        await monitored.close();
+      }
     });
 
     it('when an older upload lands after a newer one, then the newer snapshot stands', async () => {
