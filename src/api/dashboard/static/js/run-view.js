@@ -7,9 +7,11 @@ import { lotsText, taxCell, taxEnabled } from './tax-view.js';
 
 /**
  * Refresh periods (docs/OPERATIONS.md "Run view"; test/api/operations-doc checks the text).
- * Each runs on its own timer, so a slow table never holds back the header.
+ * Each runs on its own timer, so a slow table never holds back the header. The header asks again
+ * this long after each answer, so it shows a count at most this period plus one request late;
+ * half a second keeps that well inside the 1 s the run view promises (one Redis read per viewer).
  */
-export const HEADER_POLL_MS = 1000;
+export const HEADER_POLL_MS = 500;
 export const CHARTS_POLL_MS = 2000;
 export const TABLES_POLL_MS = 5000;
 
