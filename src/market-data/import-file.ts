@@ -71,13 +71,17 @@ function csvRecords(file: string): AsyncIterable<CsvRecord> {
   return parser as AsyncIterable<CsvRecord>;
 }
 
+/** Throws, naming what is missing and what was found, unless the header names every one of `columns`. */
+function requireColumns(what: string, columns: readonly string[], record: Record<string, string>): void {
+  const missing = columns.filter((c) => !(c in record));
+  if (missing.length === 0) return;
+  const header = Object.keys(record).join(',');
+  const hint = /[;\t|]/.test(header) ? ' (the file seems to use another delimiter: it must be a comma)' : '';
+  throw new Error(`the ${what} CSV header must name ${columns.join(',')}; missing ${missing.join(',')}, found ${JSON.stringify(header)}${hint}`);
+}
+
 function checkHeader(kind: ImportKind, record: Record<string, string>): void {
-  const missing = COLUMNS[kind].filter((c) => !(c in record));
-  if (missing.length > 0) {
-    const header = Object.keys(record).join(',');
-    const hint = /[;\t|]/.test(header) ? ' (the file seems to use another delimiter: it must be a comma)' : '';
-    throw new Error(`the ${kind} CSV header must name ${COLUMNS[kind].join(',')}; missing ${missing.join(',')}, found ${JSON.stringify(header)}${hint}`);
-  }
+  requireColumns(kind, COLUMNS[kind], record);
   const lotColumns = LOT_COLUMNS.filter((c) => c in record);
   if (kind === 'holdings' && lotColumns.length > 0 && lotColumns.length < LOT_COLUMNS.length) {
     const absent = LOT_COLUMNS.filter((c) => !(c in record));
@@ -189,14 +193,6 @@ export async function readImportFile(kind: ImportKind, file: string): Promise<Im
 /** Columns of a recent-sales CSV: one line per sale. */
 const SALES_COLUMNS = ['portfolio_id', 'security_id', 'date', 'quantity', 'realized_gain'];
 
-function checkSalesHeader(record: Record<string, string>): void {
-  const missing = SALES_COLUMNS.filter((c) => !(c in record));
-  if (missing.length === 0) return;
-  const header = Object.keys(record).join(',');
-  const hint = /[;\t|]/.test(header) ? ' (the file seems to use another delimiter: it must be a comma)' : '';
-  throw new Error(`the recent-sales CSV header must name ${SALES_COLUMNS.join(',')}; missing ${missing.join(',')}, found ${JSON.stringify(header)}${hint}`);
-}
-
 /**
  * Adds the sales of a recent-sales CSV (`portfolio_id,security_id,date,quantity,realized_gain`,
  * one line per sale, negative gain for a loss) to the rows of a holdings import as their
@@ -212,7 +208,7 @@ export async function addRecentSales(file: ImportFile, salesFile: string): Promi
   let headerChecked = false;
   try {
     for await (const { record, info } of csvRecords(salesFile)) {
-      if (!headerChecked) checkSalesHeader(record);
+      if (!headerChecked) requireColumns('recent-sales', SALES_COLUMNS, record);
       headerChecked = true;
       const { portfolio_id: pid = '', security_id: sid = '', date = '', quantity = '', realized_gain: gain = '' } = record;
       const i = rowOf.get(pid);
