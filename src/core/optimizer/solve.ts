@@ -23,17 +23,17 @@ export interface SolveCallOptions {
   /** Force a path (benchmarks and oracle tests); `auto` picks the fastest exact one. @defaultValue "auto" */
   path?: SolvePath | 'auto';
   /**
-   * Node cap of the cash search. @defaultValue 200,000 on the fast path (~10-30 ms; past it the
-   * general path tries), 2,000,000 on the tax path (up to about a second; it has no fallback)
+   * Node cap of the cash search. @defaultValue 200,000 on the fast path (past it the general
+   * path tries), 2,000,000 on the tax path (it has no fallback)
    */
   nodeCap?: number;
 }
 
 const DEFAULT_NODE_CAP = 200_000;
 /**
- * The tax search's default cap. It has no other path to fall back on (the general path does not
- * model tax), so a book it cannot prove is not rebalanced; the few that need more than the fast
- * path's cap mostly need a few hundred thousand to two million nodes, tenths of a second.
+ * The tax search's default cap, ten times the fast path's: it has no other path to fall back on
+ * (the general path does not model tax), so a book it cannot prove is not rebalanced. What the
+ * larger cap buys is measured in docs/PERFORMANCE.md ("Tax-aware books").
  */
 const DEFAULT_TAX_NODE_CAP = 2_000_000;
 

@@ -26,8 +26,8 @@ describe('tax cash cut over securities below target', () => {
 });
 
 describe('tax search node cap', () => {
-  // Book 59 needs about 1.9 million nodes: past the fast path's 200,000-node cap, within the tax
-  // search's own (the tax path has no general path to fall back on).
+  // Book 59 needs more nodes than the fast path's 200,000-node cap (asserted below) and fewer than
+  // the tax search's own (the tax path has no general path to fall back on).
   it('proves a book that needs more nodes than the fast path allows', () => {
     const result = solve(benchBook(59));
     expect(result.reason).toBeNull();
