@@ -1,8 +1,8 @@
 /**
  * Realistic books whose tax cash cut is a subset sum: most securities sit below their targets,
  * where every unit given up costs the same per money, so the Lagrangian bound is reached exactly
- * by a cover that frees exactly the excess. Before the flat cover (`flatCover` in
- * `tax-cut-root.ts`) seeded the search with such a cover, these books ran into the node cap. Also:
+ * by a cover that frees exactly the excess. Before the flat cover (`flat-cover.ts`)
+ * seeded the search with such a cover, these books ran into the node cap. Also:
  * the tax search's own node cap.
  */
 import { describe, expect, it } from '@jest/globals';

@@ -36,12 +36,12 @@
  * is reported unproven, never as optimal.
  */
 import { TIE_BREAK_NODES, type SearchLimits } from '../fast-path/cash-search.js';
+import { flatCover, setFlatStretch } from './flat-cover.js';
 import { buildFullPriceSums, longestAffordableSuffix, type FullPriceSums } from '../fast-path/full-price-sums.js';
 import { allowedAt, costAt, tradesAt, turnoverAt, type TaxPosition } from './security-cost.js';
 import {
   byRatio,
   firstAllowedFrom,
-  flatCover,
   fixByReducedCost,
   greedyCover,
   itemOf,
@@ -50,7 +50,6 @@ import {
   relaxation,
   safeCeil,
   searchOrder,
-  setFlatStretch,
   type HullPiece,
   type Item,
   type Key,
