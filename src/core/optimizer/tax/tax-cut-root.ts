@@ -40,7 +40,7 @@ export interface Item {
 }
 
 /** Sign of a/b − c/d for b, d > 0, exact (BigInt when the products leave the exact range). */
-export function compareSlopes(a: number, b: number, c: number, d: number): number {
+function compareSlopes(a: number, b: number, c: number, d: number): number {
   const left = a * d;
   const right = c * b;
   if (Math.abs(left) < 2 ** 53 && Math.abs(right) < 2 ** 53) return Math.sign(left - right);
@@ -64,7 +64,7 @@ function gainAt(item: Item, d: number): number {
 }
 
 /** Lower convex hull of g over the candidate points, as pieces of freed money. */
-export function hullOf(points: number[], gains: number[], unit: number): HullPiece[] {
+function hullOf(points: number[], gains: number[], unit: number): HullPiece[] {
   const hull: number[] = [];
   for (let k = 0; k < points.length; k++) {
     while (hull.length >= 2) {
@@ -91,7 +91,7 @@ export function hullOf(points: number[], gains: number[], unit: number): HullPie
   return pieces;
 }
 
-export function itemOf(p: TaxPosition): Item {
+function itemOf(p: TaxPosition): Item {
   const baseCost = costAt(p, p.best);
   const points: number[] = [];
   const gains: number[] = [];
@@ -134,19 +134,19 @@ function compareRatios(a: HullPiece, b: HullPiece): number {
   return compareSlopes(a.cost, a.money, b.cost, b.money);
 }
 
-export function searchOrder(a: Item, b: Item): number {
+function searchOrder(a: Item, b: Item): number {
   const pa = a.hull[0];
   const pb = b.hull[0];
   if (pa === undefined || pb === undefined) return (pa === undefined ? 1 : 0) - (pb === undefined ? 1 : 0) || a.p.position.index - b.p.position.index;
   return compareRatios(pa, pb) || a.p.position.index - b.p.position.index;
 }
 
-export function byRatio(a: HullPiece, b: HullPiece): number {
+function byRatio(a: HullPiece, b: HullPiece): number {
   return compareRatios(a, b) || a.owner - b.owner;
 }
 
 /** The LP relaxation over the hulls: break ratio λ, the break piece and the counts given up before it. */
-export function relaxation(items: Item[], pieces: HullPiece[], need: number): { lambda: number; ratio: Ratio; breakAt: number; counts: number[] } {
+function relaxation(items: Item[], pieces: HullPiece[], need: number): { lambda: number; ratio: Ratio; breakAt: number; counts: number[] } {
   const counts = new Array<number>(items.length).fill(0);
   let left = need;
   for (const [breakAt, piece] of pieces.entries()) {
@@ -277,4 +277,53 @@ export function fixByReducedCost(item: Item, lambda: number, slack: number): voi
     if (b !== a) stops.push(b);
   }
   item.stops = stops;
+}
+
+/** The root relaxation, shared by both stages of the search. */
+export interface Root {
+  items: Item[];
+  /** Every item's hull pieces, ascending cost per money, owners as indices into `items`. */
+  pieces: HullPiece[];
+  lambda: number;
+  ratio: Ratio;
+  /** The Lagrangian bound and the size of its terms. */
+  bound: number;
+  size: number;
+  excess: number;
+  /** The break piece and the LP's counts before it (for the greedy cover). */
+  breakAt: number;
+  counts: number[];
+}
+
+/**
+ * The root of the cut over the positions that can give up units: their items in search order,
+ * every hull piece in ratio order, the LP break ratio λ and each item's Lagrangian term.
+ */
+export function rootOf(positions: TaxPosition[], excess: number): Root {
+  const items = positions.filter((p) => p.best > p.lo).map(itemOf);
+  items.sort(searchOrder);
+  const pieces: HullPiece[] = [];
+  items.forEach((item, j) => {
+    for (const piece of item.hull) {
+      piece.owner = j;
+      pieces.push(piece);
+    }
+  });
+  pieces.sort(byRatio);
+  const { lambda, ratio, breakAt, counts } = relaxation(items, pieces, excess);
+  let bound = lambda * excess;
+  let size = Math.abs(bound);
+  for (const item of items) {
+    let least = 0;
+    for (let k = 0; k < item.points.length; k++) {
+      const gain = item.gains[k] as number;
+      const freed = lambda * (item.points[k] as number) * item.unit;
+      least = Math.min(least, gain - freed);
+      item.magnitude = Math.max(item.magnitude, Math.abs(gain) + freed);
+    }
+    item.lagrangian = least;
+    bound += least;
+    size += Math.abs(least);
+  }
+  return { items, pieces, lambda, ratio, bound, size, excess, breakAt, counts };
 }

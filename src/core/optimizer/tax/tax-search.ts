@@ -36,24 +36,22 @@
  * is reported unproven, never as optimal.
  */
 import { TIE_BREAK_NODES, type SearchLimits } from '../fast-path/cash-search.js';
-import { flatCover, setFlatStretch } from './flat-cover.js';
 import { buildFullPriceSums, longestAffordableSuffix, type FullPriceSums } from '../fast-path/full-price-sums.js';
+import { flatCover, setFlatStretch } from './flat-cover.js';
 import { allowedAt, costAt, tradesAt, turnoverAt, type TaxPosition } from './security-cost.js';
 import {
-  byRatio,
   firstAllowedFrom,
   fixByReducedCost,
   greedyCover,
-  itemOf,
   keyOf,
   NO_COVER,
-  relaxation,
+  rootOf,
   safeCeil,
-  searchOrder,
   type HullPiece,
   type Item,
   type Key,
   type Ratio,
+  type Root,
 } from './tax-cut-root.js';
 
 export type TaxSearchOutcome =
@@ -332,19 +330,6 @@ class TaxSearch {
   }
 }
 
-/** The root relaxation, shared by both stages. */
-interface Root {
-  items: Item[];
-  /** Every item's hull pieces, ascending cost per money. */
-  pieces: HullPiece[];
-  lambda: number;
-  ratio: Ratio;
-  /** The Lagrangian bound and the size of its terms. */
-  bound: number;
-  size: number;
-  excess: number;
-}
-
 /** The better of two covers on (objective, trades, turnover); either may be null. */
 function better(items: Item[], a: Int32Array | null, b: Int32Array | null): Int32Array | null {
   if (a === null || b === null) return a ?? b;
@@ -393,33 +378,9 @@ const FIRST_STAGE_NODES = 2_000;
  */
 export function searchTaxCut(positions: TaxPosition[], excess: number, limits: SearchLimits): TaxSearchOutcome {
   const units = positions.map((p) => p.best);
-  const items = positions.filter((p) => p.best > p.lo).map(itemOf);
-  items.sort(searchOrder);
-  const pieces: HullPiece[] = [];
-  items.forEach((item, j) => {
-    for (const piece of item.hull) {
-      piece.owner = j;
-      pieces.push(piece);
-    }
-  });
-  pieces.sort(byRatio);
-  const { lambda, ratio, breakAt, counts } = relaxation(items, pieces, excess);
-  let bound = lambda * excess;
-  let size = Math.abs(bound);
-  for (const item of items) {
-    let least = 0;
-    for (let k = 0; k < item.points.length; k++) {
-      const gain = item.gains[k] as number;
-      const freed = lambda * (item.points[k] as number) * item.unit;
-      least = Math.min(least, gain - freed);
-      item.magnitude = Math.max(item.magnitude, Math.abs(gain) + freed);
-    }
-    item.lagrangian = least;
-    bound += least;
-    size += Math.abs(least);
-  }
-  for (const item of items) setFlatStretch(item, lambda);
-  const root: Root = { items, pieces, lambda, ratio, bound, size, excess };
+  const root = rootOf(positions, excess);
+  const { items, pieces, breakAt, counts } = root;
+  for (const item of items) setFlatStretch(item, root.lambda);
   let incumbent = greedyCover(items, pieces, breakAt, counts, excess);
   let nodes = 0;
   let search = runStage(root, incumbent, false, { ...limits, nodeCap: Math.min(limits.nodeCap, FIRST_STAGE_NODES) });
