@@ -28,14 +28,14 @@ function book(seed: number, harvest: boolean): ProblemInput {
 
 /** Least tax of selling k shares over every split across the lots (exhaustive for these sizes). */
 function leastOverSplits(security: TaxSecurity, k: number): number {
-  const lots = security.lots;
+  const lots = security.order.map((k, j) => ({ quantity: (security.cumQuantity[j + 1] as number) - (security.cumQuantity[j] as number), cost: security.cost[j] as number }));
   let best = Number.POSITIVE_INFINITY;
   const visit = (j: number, left: number, cost: number): void => {
     if (j === lots.length) {
       if (left === 0) best = Math.min(best, cost);
       return;
     }
-    const lot = lots[j] as TaxSecurity['lots'][number];
+    const lot = lots[j] as (typeof lots)[number];
     for (let x = 0; x <= Math.min(lot.quantity, left); x++) visit(j + 1, left - x, cost + x * lot.cost);
   };
   visit(0, k, 0);
@@ -51,7 +51,7 @@ describe('the tax cost of a security (claims in src/core/optimizer/tax/security-
         const step = taxOfSelling(tax, k) - taxOfSelling(tax, k - 1);
         expect(taxOfSelling(tax, k + 1) - taxOfSelling(tax, k)).toBeGreaterThanOrEqual(step);
       }
-      if (tax.lots.length <= 4) for (let k = 0; k <= sellable; k++) expect(taxOfSelling(tax, k)).toBe(leastOverSplits(tax, k));
+      if (tax.cost.length <= 4) for (let k = 0; k <= sellable; k++) expect(taxOfSelling(tax, k)).toBe(leastOverSplits(tax, k));
     }
   });
 
@@ -67,7 +67,7 @@ describe('the tax cost of a security (claims in src/core/optimizer/tax/security-
       const p = taxPosition(problem, tax, built.positions[0] as (typeof built.positions)[number], 0);
       const held = p.position.current;
       const second = (v: number) => costAt(p, v + 1) - 2 * costAt(p, v) + costAt(p, v - 1);
-      const first = tax.securities[0]?.lots[0]?.cost ?? 0;
+      const first = tax.securities[0]?.cost[0] ?? 0;
       for (let v = p.lo + 1; v < p.hi; v++) {
         if (v !== held || first >= 0) expect(second(v)).toBeGreaterThanOrEqual(0);
       }

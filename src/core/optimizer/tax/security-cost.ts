@@ -131,14 +131,14 @@ function costsOf(p: TaxPosition): number[] {
     const drift = p.driftFactor * (p.scale * costX(position, v) + costY(position, v));
     const k = p.held - (position.offset + position.lot * v);
     let taxed = 0;
-    const lots = tax === null ? 0 : tax.lots.length;
+    const lots = tax === null ? 0 : tax.cost.length;
     if (tax !== null && k >= (tax.cumQuantity[lots] as number)) taxed = tax.cumCost[lots] as number;
     else if (tax !== null && k > 0) {
       // The lot that k reaches into: cum[j] < k ≤ cum[j + 1].
       j = Math.min(j, lots - 1);
       while (j > 0 && (tax.cumQuantity[j] as number) >= k) j--;
       while ((tax.cumQuantity[j + 1] as number) < k) j++;
-      taxed = (tax.cumCost[j] as number) + (k - (tax.cumQuantity[j] as number)) * (tax.lots[j] as TaxSecurity['lots'][number]).cost;
+      taxed = (tax.cumCost[j] as number) + (k - (tax.cumQuantity[j] as number)) * (tax.cost[j] as number);
     }
     costs[c] = drift + taxed;
   }
