@@ -15,7 +15,8 @@ function books(count: number): ProblemInput[] {
     const base = seed % 3 === 0
       ? generateHardBook(80_000 + seed, { n: 10 + (seed % 40) })
       : generate(seed, { n: 2 + (seed % 40), marketValue: [1e3, 1e6], options: seed % 2 === 0 ? ALL : [] });
-    list.push(withTax(base, 700_000 + seed, { maxLots: 1 + (seed % 20) }));
+    // Every tenth book has up to 60 lots a holding: past 32 the sale order is sorted, not built by insertion.
+    list.push(withTax(base, 700_000 + seed, { maxLots: seed % 10 === 0 ? 60 : 1 + (seed % 20) }));
   }
   return list;
 }

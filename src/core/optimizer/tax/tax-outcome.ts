@@ -42,7 +42,7 @@ function lotSale(lot: ScaledLot, quantity: number, gain: number | bigint, places
 function lotSalesInDoubles(tax: TaxProblem, security: TaxSecurity, sold: number, places: number, totals: Totals<number>): LotSale[] | null {
   const sales: LotSale[] = [];
   let left = sold;
-  for (let j = 0; j < security.order.length; j++) {
+  for (let j = 0; j < security.count; j++) {
     if (left === 0) break;
     const lot = lotAt(tax, security, j);
     const quantity = Math.min(left, lot.quantity);
@@ -67,7 +67,7 @@ function lotSalesInDoubles(tax: TaxProblem, security: TaxSecurity, sold: number,
 function lotSalesInBigInt(tax: TaxProblem, security: TaxSecurity, sold: number, places: number, totals: Totals<bigint>): LotSale[] {
   const sales: LotSale[] = [];
   let left = sold;
-  for (let j = 0; j < security.order.length; j++) {
+  for (let j = 0; j < security.count; j++) {
     if (left === 0) break;
     const lot = lotAt(tax, security, j);
     const quantity = Math.min(left, lot.quantity);

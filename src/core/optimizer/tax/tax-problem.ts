@@ -49,21 +49,41 @@ export interface ScaledLot {
 
 /**
  * Per security: its sellable lots in sale order, and what the wash-sale rules bar. The search
- * reads only costs and cumulative quantities; a lot's id, gain and term are read back from the
- * book's lots when a sell is derived ({@link lotAt}), so no object is built per lot.
+ * reads only costs and cumulative quantities, through {@link cumShares}, {@link cumTax} and
+ * {@link shareCost}; a lot's id, gain and term are read back from the book's lots when a sell is
+ * derived ({@link lotAt}). The arrays are the book's, shared by all its securities (one
+ * allocation each per book, not per security or per lot); a security reads its own stretch.
  */
 export interface TaxSecurity {
-  /** The sellable lots in sale order, as indices into the book's lots (`TaxProblem.lots`). */
-  order: number[];
-  /** Objective cost of selling one share of each lot of `order`. */
-  cost: number[];
-  /** Cumulative shares and objective cost after each lot: cum[j] = Σ quantity of lots [0, j). */
-  cumQuantity: number[];
-  cumCost: number[];
+  /** Sellable lots. */
+  count: number;
+  /** Lot j < count in sale order is lot `sale[first + j]` of the book; one share of it costs `cost[first + j]`. */
+  first: number;
+  sale: Int32Array;
+  cost: Float64Array;
+  /** Shares and objective cost of the first j ≤ count lots in sale order, at `cum…[cumFirst + j]`. */
+  cumFirst: number;
+  cumQuantity: Float64Array;
+  cumCost: Float64Array;
   /** Shares in lots that may not be sold (bought within the window, at a loss now). */
   blocked: number;
   /** The security's price at 10^gainPlaces. */
   price: number;
+}
+
+/** Shares in the first `j` lots of `security` in sale order. */
+export function cumShares(security: TaxSecurity, j: number): number {
+  return security.cumQuantity[security.cumFirst + j] as number;
+}
+
+/** Objective cost of selling the first `j` lots of `security` in sale order whole. */
+export function cumTax(security: TaxSecurity, j: number): number {
+  return security.cumCost[security.cumFirst + j] as number;
+}
+
+/** Objective cost of one share of lot `j` of `security` in sale order. */
+export function shareCost(security: TaxSecurity, j: number): number {
+  return security.cost[security.first + j] as number;
 }
 
 /** The tax side of a problem. `securities` is aligned with `problem.securities`. */
@@ -116,18 +136,18 @@ function digitsAt(value: number, places: number, to: number): number {
 /** Lots per holding up to which they are sorted by insertion rather than by `Array.prototype.sort`. */
 const INSERTION_SORT_MAX = 32;
 
-/**
- * One holding's sellable lots while they are put in sale order: parallel arrays of the lot's
- * index in the book, its objective cost per share, and its real tax per share (rate × gain).
- */
+/** The book's sale order being built: lot indices and costs per share, and what breaks cost ties. */
 interface SaleKeys {
-  order: number[];
-  cost: number[];
-  tax: number[];
-  /** Whether each lot is long-term, read by index in the book, for the last ties. */
+  sale: Int32Array;
+  cost: Float64Array;
+  /** Real tax per share (rate × gain) of the lot at each position; a scratch array, reused. */
+  tax: Float64Array;
   lots: RawLots;
   longTermDays: number;
 }
+
+/** Scratch for {@link SaleKeys.tax}: only read while a holding is sorted, so one serves every book. */
+let taxScratch = new Float64Array(1024);
 
 /**
  * At equal objective cost, whether a lot with real tax `taxA` per share (index `lotA` in the book)
@@ -142,52 +162,63 @@ function tieAfter(keys: SaleKeys, taxA: number, lotA: number, taxB: number, lotB
   return (keys.lots.lotId[lotA] as string) > (keys.lots.lotId[lotB] as string);
 }
 
-/** Puts the parallel arrays of `keys` in sale order: ascending objective cost, ties by {@link tieAfter}. */
-function sortForSale(keys: SaleKeys): void {
-  const { order, cost, tax } = keys;
-  const n = order.length;
-  if (n > INSERTION_SORT_MAX) {
+/** Puts positions [from, to) of `keys` in sale order: ascending objective cost, ties by {@link tieAfter}. */
+function sortForSale(keys: SaleKeys, from: number, to: number): void {
+  const { sale, cost, tax } = keys;
+  if (to - from > INSERTION_SORT_MAX) {
     const byPosition = (a: number, b: number): number => {
       if (cost[a] !== cost[b]) return (cost[a] as number) - (cost[b] as number);
       if (a === b) return 0;
-      return tieAfter(keys, tax[a] as number, order[a] as number, tax[b] as number, order[b] as number) ? 1 : -1;
+      return tieAfter(keys, tax[a] as number, sale[a] as number, tax[b] as number, sale[b] as number) ? 1 : -1;
     };
-    const positions = Array.from({ length: n }, (_, j) => j).sort(byPosition);
-    const [o, c, t] = [order.slice(), cost.slice(), tax.slice()];
-    for (let j = 0; j < n; j++) {
-      const from = positions[j] as number;
-      order[j] = o[from] as number;
-      cost[j] = c[from] as number;
-      tax[j] = t[from] as number;
+    const positions = Array.from({ length: to - from }, (_, j) => from + j).sort(byPosition);
+    const [s, c, t] = [sale.slice(from, to), cost.slice(from, to), tax.slice(from, to)];
+    for (let j = 0; j < positions.length; j++) {
+      const at = (positions[j] as number) - from;
+      sale[from + j] = s[at] as number;
+      cost[from + j] = c[at] as number;
+      tax[from + j] = t[at] as number;
     }
     return;
   }
-  for (let i = 1; i < n; i++) {
-    const k = order[i] as number;
+  for (let i = from + 1; i < to; i++) {
+    const k = sale[i] as number;
     const c = cost[i] as number;
     const t = tax[i] as number;
     let j = i - 1;
     // The cost decides almost every comparison; the rest of the order only breaks its ties.
-    while (j >= 0 && ((cost[j] as number) > c || ((cost[j] as number) === c && tieAfter(keys, tax[j] as number, order[j] as number, t, k)))) {
-      order[j + 1] = order[j] as number;
+    while (j >= from && ((cost[j] as number) > c || ((cost[j] as number) === c && tieAfter(keys, tax[j] as number, sale[j] as number, t, k)))) {
+      sale[j + 1] = sale[j] as number;
       cost[j + 1] = cost[j] as number;
       tax[j + 1] = tax[j] as number;
       j--;
     }
-    order[j + 1] = k;
+    sale[j + 1] = k;
     cost[j + 1] = c;
     tax[j + 1] = t;
   }
 }
 
+/** The book-wide arrays every {@link TaxSecurity} of a problem shares. */
+interface BookArrays {
+  keys: SaleKeys;
+  cumQuantity: Float64Array;
+  cumCost: Float64Array;
+  /** Next free position of the cumulative arrays. */
+  cumNext: number;
+  /** Σ |cost| × quantity of every sellable lot so far (with the drift bound: must stay exact). */
+  bound: number;
+}
+
 /**
- * The lots [start, end) of `raw.lots` of a security priced `price` × 10^gainPlaces, in sale order;
- * adds Σ |cost| × quantity of its lots to `bound.total`.
+ * The lots [start, end) of the book of a security priced `price` × 10^gainPlaces: its sellable
+ * lots put in sale order at positions [start, start + count) of the book's arrays.
  */
-function taxSecurity(raw: RawTax, range: LotRange, price: number, scales: Scales, bound: { total: number }): TaxSecurity {
+function taxSecurity(raw: RawTax, range: LotRange, price: number, scales: Scales, book: BookArrays): TaxSecurity {
   const { quantity, costValue, costPlaces, heldDays } = raw.lots;
-  const keys: SaleKeys = { order: [], cost: [], tax: [], lots: raw.lots, longTermDays: raw.longTermDays };
+  const { sale, cost, tax } = book.keys;
   let blocked = 0;
+  let next = range.start;
   for (let k = range.start; k < range.end; k++) {
     const gain = price - digitsAt(costValue[k] as number, costPlaces[k] as number, scales.gainPlaces);
     const held = heldDays[k] as number;
@@ -199,36 +230,39 @@ function taxSecurity(raw: RawTax, range: LotRange, price: number, scales: Scales
     const taxed = gain < 0 && !raw.harvestLosses ? 0 : gain;
     const c = scales.weight * rate * taxed * scales.taxFactor;
     if (!Number.isSafeInteger(c) || Math.abs(c) * (quantity[k] as number) >= SAFE) tooLarge();
-    keys.order.push(k);
-    keys.cost.push(c);
-    keys.tax.push(rate * gain);
+    sale[next] = k;
+    cost[next] = c;
+    tax[next] = rate * gain;
+    next++;
   }
-  sortForSale(keys);
-  const { order, cost } = keys;
-  const cumQuantity = [0];
-  const cumCost = [0];
+  sortForSale(book.keys, range.start, next);
+  const cumFirst = book.cumNext;
+  const { cumQuantity, cumCost } = book;
+  cumQuantity[cumFirst] = 0;
+  cumCost[cumFirst] = 0;
   let sold = 0;
   let total = 0;
-  for (let j = 0; j < order.length; j++) {
-    const shares = quantity[order[j] as number] as number;
+  for (let j = range.start; j < next; j++) {
+    const shares = quantity[sale[j] as number] as number;
     const c = cost[j] as number;
     sold += shares;
     total += c * shares;
-    bound.total += Math.abs(c) * shares;
-    cumQuantity.push(sold);
-    cumCost.push(total);
+    book.bound += Math.abs(c) * shares;
+    cumQuantity[cumFirst + 1 + j - range.start] = sold;
+    cumCost[cumFirst + 1 + j - range.start] = total;
   }
-  return { order, cost, cumQuantity, cumCost, blocked, price };
+  book.cumNext = cumFirst + 1 + next - range.start;
+  return { count: next - range.start, first: range.start, sale, cost, cumFirst, cumQuantity, cumCost, blocked, price };
 }
 
 /** Lot `j` (in sale order) of `security`, with its id, gain and term read back from the book's lots. */
 export function lotAt(tax: TaxProblem, security: TaxSecurity, j: number): ScaledLot {
-  const k = security.order[j] as number;
+  const k = security.sale[security.first + j] as number;
   const long = (tax.lots.heldDays[k] as number) > tax.longTermDays;
   return {
     lotId: tax.lots.lotId[k] as string,
     quantity: tax.lots.quantity[k] as number,
-    cost: security.cost[j] as number,
+    cost: shareCost(security, j),
     gain: security.price - digitsAt(tax.lots.costValue[k] as number, tax.lots.costPlaces[k] as number, tax.gainPlaces),
     term: long ? 'long' : 'short',
     rate: long ? tax.longRate : tax.shortRate,
@@ -255,8 +289,16 @@ export function buildTaxProblem(problem: ScaledBase, raw: RawTax, holdingOf: rea
     longRate: at(raw.longTermRate, ratePlaces),
   };
   const priceFactor = POW10[gainPlaces - problem.moneyPlaces] as number;
-  // Every drift term is at most 3·MV in total (targets, holdings and buys each at most MV).
-  const bound = { total: 3 * problem.marketValue * problem.weightScale * driftFactor };
+  const count = raw.lots.count;
+  if (taxScratch.length < count) taxScratch = new Float64Array(2 * count);
+  const book: BookArrays = {
+    keys: { sale: new Int32Array(count), cost: new Float64Array(count), tax: taxScratch, lots: raw.lots, longTermDays: raw.longTermDays },
+    cumQuantity: new Float64Array(count + raw.lots.ranges.length),
+    cumCost: new Float64Array(count + raw.lots.ranges.length),
+    cumNext: 0,
+    // Every drift term is at most 3·MV in total (targets, holdings and buys each at most MV).
+    bound: 3 * problem.marketValue * problem.weightScale * driftFactor,
+  };
   // Filled by push, so the search reads packed arrays.
   const securities: (TaxSecurity | null)[] = [];
   const noBuy: boolean[] = [];
@@ -269,9 +311,9 @@ export function buildTaxProblem(problem: ScaledBase, raw: RawTax, holdingOf: rea
       securities.push(null);
       continue;
     }
-    securities.push(taxSecurity(raw, range, security.price * priceFactor, scales, bound));
+    securities.push(taxSecurity(raw, range, security.price * priceFactor, scales, book));
   }
-  if (!(bound.total < SAFE)) tooLarge();
+  if (!(book.bound < SAFE)) tooLarge();
   return {
     securities,
     noBuy,
@@ -290,9 +332,8 @@ export function buildTaxProblem(problem: ScaledBase, raw: RawTax, holdingOf: rea
 /** Objective cost of selling the first `k` shares in sale order (0 when k ≤ 0). */
 export function taxOfSelling(security: TaxSecurity | null, k: number): number {
   if (security === null || k <= 0) return 0;
-  const { cost, cumQuantity, cumCost } = security;
   let j = 0;
-  while (j < cost.length && (cumQuantity[j + 1] as number) <= k) j++;
-  if (j === cost.length) return cumCost[j] as number;
-  return (cumCost[j] as number) + (k - (cumQuantity[j] as number)) * (cost[j] as number);
+  while (j < security.count && cumShares(security, j + 1) <= k) j++;
+  if (j === security.count) return cumTax(security, j);
+  return cumTax(security, j) + (k - cumShares(security, j)) * shareCost(security, j);
 }
