@@ -203,14 +203,23 @@ export function keyOf(items: Item[], counts: ArrayLike<number>): Key {
  * A cover to start from: the LP's whole pieces, the rest from the cheapest pieces onward
  * rounded up to an allowed count, then each security lowered as far as the cover allows when
  * that is cheaper. Null when rounding up meets only barred counts (the search then starts without one).
+ * With `forced`, that security gives up that count (or the next allowed one up) and is left there.
  */
-export function greedyCover(items: Item[], pieces: HullPiece[], breakAt: number, lpCounts: number[], need: number): Int32Array | null {
+export function greedyCover(
+  items: Item[],
+  pieces: HullPiece[],
+  breakAt: number,
+  lpCounts: number[],
+  need: number,
+  forced: { owner: number; d: number } | null = null,
+): Int32Array | null {
   const counts = new Int32Array(items.length);
+  const fixedOwner = forced === null ? -1 : forced.owner;
   let freed = 0;
   for (let j = 0; j < items.length; j++) {
     const item = items[j] as Item;
     // Hull vertices may be barred counts (inside a minimum trade gap): the next allowed one up, else down.
-    let d = Math.round(lpCounts[j] as number);
+    let d = Math.round(j === fixedOwner ? (forced as { d: number }).d : (lpCounts[j] as number));
     const up = firstAllowedFrom(item, d);
     if (up >= 0) d = up;
     else while (d > 0 && !allowedAt(item.p, item.p.best - d)) d--;
@@ -219,6 +228,7 @@ export function greedyCover(items: Item[], pieces: HullPiece[], breakAt: number,
   }
   for (let step = 0; step < pieces.length && freed < need; step++) {
     const piece = pieces[(breakAt + step) % pieces.length] as HullPiece;
+    if (piece.owner === fixedOwner) continue;
     const item = items[piece.owner] as Item;
     const d = counts[piece.owner] as number;
     const wanted = Math.min(item.most, d + Math.ceil((need - freed) / item.unit));
@@ -230,7 +240,7 @@ export function greedyCover(items: Item[], pieces: HullPiece[], breakAt: number,
   for (let j = items.length - 1; j >= 0; j--) {
     const item = items[j] as Item;
     const d = counts[j] as number;
-    if (d === 0) continue;
+    if (d === 0 || j === fixedOwner) continue;
     const others = freed - d * item.unit;
     const least = firstAllowedFrom(item, Math.max(0, Math.ceil((need - others) / item.unit)));
     if (least < 0 || least >= d || gainAt(item, least) > gainAt(item, d)) continue;

@@ -38,6 +38,7 @@
 import { TIE_BREAK_NODES, type SearchLimits } from '../fast-path/cash-search.js';
 import { buildFullPriceSums, longestAffordableSuffix, type FullPriceSums } from '../fast-path/full-price-sums.js';
 import { flatCover, setFlatStretch } from './flat-cover.js';
+import { improveCover } from './improve-cover.js';
 import { allowedAt, costAt, tradesAt, turnoverAt, type TaxPosition } from './security-cost.js';
 import {
   firstAllowedFrom,
@@ -387,6 +388,7 @@ export function searchTaxCut(positions: TaxPosition[], excess: number, limits: S
   nodes += search.nodes;
   if (search.stopped === 'nodes' && limits.nodeCap > FIRST_STAGE_NODES) {
     incumbent = better(items, search.result(), flatCover(items, excess));
+    incumbent = better(items, incumbent, improveCover(root, incumbent));
     search = runStage(root, incumbent, true, { ...limits, nodeCap: limits.nodeCap - nodes });
     nodes += search.nodes;
   }
