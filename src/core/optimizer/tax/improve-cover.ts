@@ -6,8 +6,9 @@
  * incumbent stays far from the optimum and reduced-cost fixing keeps almost every security free.
  * Here the break security is also tried at either end of its break piece (where the hull touches
  * its cost), each cover is completed greedily, and every cover is then improved one security at a
- * time (each moved to its cheapest count that still covers, given the others) until no move
- * helps. Only the objective is compared here; the search still breaks ties on trades and turnover.
+ * time (each moved to its cheapest count that still covers, given the others) and by pairs (one
+ * security the LP would keep giving up fewer units, another covering the rest) until no move helps.
+ * Only the objective is compared here; the search still breaks ties on trades and turnover.
  */
 import { allowedAt, costAt } from './security-cost.js';
 import { firstAllowedFrom, greedyCover, keyOf, type Item, type Root } from './tax-cut-root.js';
@@ -16,6 +17,12 @@ import { firstAllowedFrom, greedyCover, keyOf, type Item, type Root } from './ta
 const POLISH_ROUNDS = 8;
 /** Pair moves tried after the single moves (each followed by single moves again); one that finds nothing ends them. */
 const PAIR_ROUNDS = 16;
+/**
+ * Costs the pair moves of one improvement may evaluate in all: a round looks at securities ×
+ * counts × securities × counts, which on a large book with many securities off the LP could
+ * otherwise take longer than the search it is meant to shorten.
+ */
+const PAIR_EVALUATIONS = 200_000;
 
 function gainAt(item: Item, d: number): number {
   return costAt(item.p, item.p.best - d) - item.baseCost;
@@ -66,7 +73,7 @@ function polish(items: Item[], counts: Int32Array, need: number): void {
  * security's units for another's when the cover has less slack than either frees; this can.
  * Returns whether it moved.
  */
-function pairMove(items: Item[], counts: Int32Array, need: number, lambda: number): boolean {
+function pairMove(items: Item[], counts: Int32Array, need: number, lambda: number, budget: { left: number }): boolean {
   let freed = 0;
   const base = new Float64Array(items.length);
   for (let j = 0; j < items.length; j++) {
@@ -85,7 +92,7 @@ function pairMove(items: Item[], counts: Int32Array, need: number, lambda: numbe
       if (x >= d || !allowedAt(mover.p, mover.p.best - x)) continue;
       const left = freed - (d - x) * mover.unit;
       const dropped = gainAt(mover, x) - (base[j] as number);
-      for (let k = 0; k < items.length; k++) {
+      for (let k = 0; k < items.length && budget.left > 0; k++) {
         if (k === j) continue;
         const item = items[k] as Item;
         const dk = counts[k] as number;
@@ -93,6 +100,7 @@ function pairMove(items: Item[], counts: Int32Array, need: number, lambda: numbe
         if (least < 0) continue;
         const consider = (y: number): void => {
           if (y === dk || !allowedAt(item.p, item.p.best - y)) return;
+          budget.left--;
           const delta = dropped + gainAt(item, y) - (base[k] as number);
           if (delta < bestDelta) {
             bestDelta = delta;
@@ -129,9 +137,10 @@ export function improveCover(root: Root, start: Int32Array | null): Int32Array |
   }
   let best: Int32Array | null = null;
   let bestCost = Number.POSITIVE_INFINITY;
+  const budget = { left: PAIR_EVALUATIONS };
   for (const cover of starts) {
     polish(items, cover, excess);
-    for (let round = 0; round < PAIR_ROUNDS && pairMove(items, cover, excess, root.lambda); round++) polish(items, cover, excess);
+    for (let round = 0; round < PAIR_ROUNDS && pairMove(items, cover, excess, root.lambda, budget); round++) polish(items, cover, excess);
     const cost = keyOf(items, cover).cost;
     if (cost < bestCost) {
       best = cover;
