@@ -75,17 +75,17 @@ describe('solve', () => {
 
   it('when the deadline is 50 ms on a problem hard for the general path, then the solve stops quickly and reports timeout', () => {
     const started = Date.now();
-    const cpuBefore = process.cpuUsage();
     // The general path, forced: the frozen instance stays hard there whatever the fast path learns
-    // (unbounded, it runs for many seconds).
+    // (unbounded, it runs far longer than the bound below).
     const result = solve(hardInstance, { deadlineAt: started + 50, path: 'general' });
     expect(result.status).toBe('timeout');
     expect(result.objective).toBeNull();
-    // CPU time, not wall time: the deadline is checked between branch-and-bound nodes, so it
-    // overshoots by one LP solve, and on a loaded CI machine that LP solve's wall time stretches
-    // with the share of the cores this process gets.
-    const cpu = process.cpuUsage(cpuBefore);
-    expect((cpu.user + cpu.system) / 1_000).toBeLessThan(1_000);
+    // The deadline is checked between branch-and-bound nodes, so it overshoots by one LP solve. On
+    // a loaded CI machine that overshoot stretches in wall time (the share of the cores this
+    // process gets) and in CPU time too (process.cpuUsage counts the jest worker's garbage
+    // collector threads, busy with the heap of the files it ran before), so the bound is generous:
+    // it tells a stop at the deadline from a search that ignores it.
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it.each([
