@@ -151,6 +151,6 @@ export function buildProblem(input: ProblemInput): ScaledProblem {
     tax: null,
   };
   const tax = readTax(input);
-  if (tax !== null) problem.tax = buildTaxProblem(problem, tax);
+  if (tax !== null) problem.tax = buildTaxProblem(problem, tax, raw.securities.map((security) => security.holding));
   return problem;
 }

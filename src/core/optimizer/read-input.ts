@@ -31,6 +31,8 @@ export interface RawSecurity {
   lot: number;
   noBuy: boolean;
   noSell: boolean;
+  /** Index of its holding in the input's holdings, -1 when it is not held. */
+  holding: number;
 }
 
 /** The validated problem before scaling. */
@@ -96,6 +98,7 @@ function unmodelled(id: string): RawSecurity {
     lot: 1,
     noBuy: false,
     noSell: false,
+    holding: -1,
   };
 }
 
@@ -139,6 +142,7 @@ function readHoldings(input: ProblemInput, byId: Map<string, RawSecurity>): void
       byId.set(id, record);
     }
     record.current = quantity as number;
+    record.holding = index;
   }
 }
 

@@ -39,7 +39,7 @@ const DEFAULT_TAX_NODE_CAP = 2_000_000;
 
 /** Whether any security has lots or a wash-sale restriction. */
 function hasTaxSide(tax: TaxProblem): boolean {
-  return tax.securities.some((security) => security !== null && (security.lots.length > 0 || security.blocked > 0)) || tax.noBuy.some(Boolean);
+  return tax.securities.some((security) => security !== null && (security.count > 0 || security.blocked > 0)) || tax.noBuy.some(Boolean);
 }
 
 /** Solves the scaled problem; returns the outcome and which path produced it. */

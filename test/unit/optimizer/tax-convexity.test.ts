@@ -3,7 +3,7 @@ import { buildProblem, type ProblemInput } from '../../../src/core/optimizer/ind
 import { buildPositions } from '../../../src/core/optimizer/fast-path/build.js';
 import { costScale } from '../../../src/core/optimizer/fast-path/cost.js';
 import { costAt, taxPosition } from '../../../src/core/optimizer/tax/security-cost.js';
-import { taxOfSelling, type TaxSecurity } from '../../../src/core/optimizer/tax/tax-problem.js';
+import { cumShares, shareCost, taxOfSelling, type TaxSecurity } from '../../../src/core/optimizer/tax/tax-problem.js';
 import { seededRandom } from '../../support/seeded-random.js';
 
 /** One security with `lots` random lots, price 100, held shares split across them. */
@@ -28,14 +28,14 @@ function book(seed: number, harvest: boolean): ProblemInput {
 
 /** Least tax of selling k shares over every split across the lots (exhaustive for these sizes). */
 function leastOverSplits(security: TaxSecurity, k: number): number {
-  const lots = security.lots;
+  const lots = Array.from({ length: security.count }, (_, j) => ({ quantity: cumShares(security, j + 1) - cumShares(security, j), cost: shareCost(security, j) }));
   let best = Number.POSITIVE_INFINITY;
   const visit = (j: number, left: number, cost: number): void => {
     if (j === lots.length) {
       if (left === 0) best = Math.min(best, cost);
       return;
     }
-    const lot = lots[j] as TaxSecurity['lots'][number];
+    const lot = lots[j] as (typeof lots)[number];
     for (let x = 0; x <= Math.min(lot.quantity, left); x++) visit(j + 1, left - x, cost + x * lot.cost);
   };
   visit(0, k, 0);
@@ -46,12 +46,12 @@ describe('the tax cost of a security (claims in src/core/optimizer/tax/security-
   it('when shares are sold in sale order, then the tax of k shares is convex in k and no split across lots is cheaper', () => {
     for (let seed = 1; seed <= 150; seed++) {
       const tax = buildProblem(book(seed, seed % 2 === 0)).tax?.securities[0] as TaxSecurity;
-      const sellable = tax.cumQuantity.at(-1) as number;
+      const sellable = cumShares(tax, tax.count);
       for (let k = 1; k < sellable; k++) {
         const step = taxOfSelling(tax, k) - taxOfSelling(tax, k - 1);
         expect(taxOfSelling(tax, k + 1) - taxOfSelling(tax, k)).toBeGreaterThanOrEqual(step);
       }
-      if (tax.lots.length <= 4) for (let k = 0; k <= sellable; k++) expect(taxOfSelling(tax, k)).toBe(leastOverSplits(tax, k));
+      if (tax.count <= 4) for (let k = 0; k <= sellable; k++) expect(taxOfSelling(tax, k)).toBe(leastOverSplits(tax, k));
     }
   });
 
@@ -67,7 +67,8 @@ describe('the tax cost of a security (claims in src/core/optimizer/tax/security-
       const p = taxPosition(problem, tax, built.positions[0] as (typeof built.positions)[number], 0);
       const held = p.position.current;
       const second = (v: number) => costAt(p, v + 1) - 2 * costAt(p, v) + costAt(p, v - 1);
-      const first = tax.securities[0]?.lots[0]?.cost ?? 0;
+      const security = tax.securities[0];
+      const first = security === null || security === undefined || security.count === 0 ? 0 : shareCost(security, 0);
       for (let v = p.lo + 1; v < p.hi; v++) {
         if (v !== held || first >= 0) expect(second(v)).toBeGreaterThanOrEqual(0);
       }

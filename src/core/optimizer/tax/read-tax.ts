@@ -30,8 +30,8 @@ export interface RawLots {
   heldDays: Float64Array;
   /** The most places of any unit cost (0 without lots). */
   maxCostPlaces: number;
-  /** Per held security id with lots (holdings without lots are absent). */
-  byId: Map<string, LotRange>;
+  /** Per holding (by its index in the input): where its lots are, or null when it has none. */
+  ranges: (LotRange | null)[];
 }
 
 /** The tax options with defaults applied; rates and weight as digits and places. */
@@ -92,12 +92,24 @@ function lotInvalid(holding: number, lot: number, name: string, problem: string)
   return invalid(`holdings[${holding}].lots[${lot}].${name}`, problem);
 }
 
-/** Lots of one holding up to which a linear scan of the ids read so far beats hashing each into a set. */
-const SCAN_MAX = 16;
+/**
+ * Lots of one holding up to which a linear scan of the ids read so far beats hashing each into a
+ * set. The scan compares a number per id first ({@link idKey}), and strings only when those match.
+ */
+const SCAN_MAX = 64;
+
+/** Length and last two character codes of a lot id: equal ids have equal keys. */
+function idKey(lotId: string): number {
+  const n = lotId.length;
+  return n * 65_536 + lotId.charCodeAt(n - 1) * 256 + (n > 1 ? lotId.charCodeAt(n - 2) & 255 : 0);
+}
+
+/** Keys of the ids of the holding being read, by position in the book; reused across reads (nothing keeps it). */
+let idKeys = new Float64Array(256);
 
 /**
- * Whether `lotId` is among the ids of the holding read so far: `ids[start…]`, or `seen` (which it
- * then joins) for a holding with more than {@link SCAN_MAX} lots.
+ * Whether `lotId` is among the ids of the holding read so far: `ids[start…end)`, or `seen` (which
+ * it then joins) for a holding with more than {@link SCAN_MAX} lots.
  */
 function repeats(lotId: string, ids: readonly string[], start: number, end: number, seen: Set<string> | null): boolean {
   if (seen !== null) {
@@ -105,7 +117,14 @@ function repeats(lotId: string, ids: readonly string[], start: number, end: numb
     seen.add(lotId);
     return false;
   }
-  for (let k = start; k < end; k++) if (ids[k] === lotId) return true;
+  if (end >= idKeys.length) {
+    const grown = new Float64Array(2 * end);
+    grown.set(idKeys);
+    idKeys = grown;
+  }
+  const key = idKey(lotId);
+  idKeys[end] = key;
+  for (let k = start; k < end; k++) if (idKeys[k] === key && ids[k] === lotId) return true;
   return false;
 }
 
@@ -144,7 +163,7 @@ function emptyLots(holdings: readonly HoldingInput[]): RawLots {
     costPlaces: new Float64Array(count),
     heldDays: new Float64Array(count),
     maxCostPlaces: 0,
-    byId: new Map(),
+    ranges: [],
   };
 }
 
@@ -155,7 +174,10 @@ function readLots(input: ProblemInput, asOfDay: number): RawLots {
   for (let index = 0; index < holdings.length; index++) {
     const holding = holdings[index] as HoldingInput;
     const lots = holding.lots;
-    if (lots === undefined) continue;
+    if (lots === undefined) {
+      out.ranges.push(null);
+      continue;
+    }
     if (!Array.isArray(lots)) invalid(`holdings[${index}].lots`, 'must be a list');
     const start = out.count;
     const seen = lots.length > SCAN_MAX ? (ids ??= new Set()) : null;
@@ -165,7 +187,7 @@ function readLots(input: ProblemInput, asOfDay: number): RawLots {
     if (total !== holding.quantity) {
       invalid(`holdings[${index}].lots`, `of portfolio holding ${holding.securityId} add up to ${total} shares, not its quantity ${holding.quantity}`);
     }
-    out.byId.set(holding.securityId, { start, end: out.count });
+    out.ranges.push({ start, end: out.count });
   }
   return out;
 }

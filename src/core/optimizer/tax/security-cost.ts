@@ -28,7 +28,7 @@
  */
 import type { ScaledProblem, ScaledSecurity } from '../problem.js';
 import { costX, costY, floorDiv, type UnitPosition } from '../fast-path/positions.js';
-import { taxOfSelling, type TaxProblem, type TaxSecurity } from './tax-problem.js';
+import { cumShares, cumTax, shareCost, taxOfSelling, type TaxProblem, type TaxSecurity } from './tax-problem.js';
 
 /** One security as the tax search sees it. */
 export interface TaxPosition {
@@ -94,12 +94,12 @@ function candidatesOf(p: TaxPosition): number[] {
   const out: number[] = [];
   let last = Number.NaN;
   let e = 0;
-  const cum = p.tax === null ? null : p.tax.cumQuantity;
-  if (cum !== null) {
+  const tax = p.tax;
+  if (tax !== null) {
     const base = p.held - position.offset;
     const lot = position.lot;
-    for (let j = cum.length - 1; j >= 0; j--) {
-      const units = (base - (cum[j] as number)) / lot;
+    for (let j = tax.count; j >= 0; j--) {
+      const units = (base - cumShares(tax, j)) / lot;
       const below = Math.floor(units);
       if (below > hi) break;
       for (let v = below, end = Math.ceil(units); v <= end; v++) {
@@ -131,14 +131,14 @@ function costsOf(p: TaxPosition): number[] {
     const drift = p.driftFactor * (p.scale * costX(position, v) + costY(position, v));
     const k = p.held - (position.offset + position.lot * v);
     let taxed = 0;
-    const lots = tax === null ? 0 : tax.lots.length;
-    if (tax !== null && k >= (tax.cumQuantity[lots] as number)) taxed = tax.cumCost[lots] as number;
+    const lots = tax === null ? 0 : tax.count;
+    if (tax !== null && k >= cumShares(tax, lots)) taxed = cumTax(tax, lots);
     else if (tax !== null && k > 0) {
       // The lot that k reaches into: cum[j] < k ≤ cum[j + 1].
       j = Math.min(j, lots - 1);
-      while (j > 0 && (tax.cumQuantity[j] as number) >= k) j--;
-      while ((tax.cumQuantity[j + 1] as number) < k) j++;
-      taxed = (tax.cumCost[j] as number) + (k - (tax.cumQuantity[j] as number)) * (tax.lots[j] as TaxSecurity['lots'][number]).cost;
+      while (j > 0 && cumShares(tax, j) >= k) j--;
+      while (cumShares(tax, j + 1) < k) j++;
+      taxed = cumTax(tax, j) + (k - cumShares(tax, j)) * shareCost(tax, j);
     }
     costs[c] = drift + taxed;
   }

@@ -9,7 +9,7 @@
 import { scaledText } from '../../money/fixed-point.js';
 import type { LotSale, TaxSummary } from '../types.js';
 import type { ScaledProblem, ScaledSecurity } from '../problem.js';
-import type { ScaledLot, TaxProblem, TaxSecurity } from './tax-problem.js';
+import { lotAt, type ScaledLot, type TaxProblem, type TaxSecurity } from './tax-problem.js';
 
 /** The part of a trade order the allocation reads and fills. */
 interface SellOrder {
@@ -39,23 +39,24 @@ function lotSale(lot: ScaledLot, quantity: number, gain: number | bigint, places
 }
 
 /** The lots `sold` shares take, adding what they realize to `totals`; null when a double would not be exact. */
-function lotSalesInDoubles(security: TaxSecurity, sold: number, places: number, totals: Totals<number>): LotSale[] | null {
+function lotSalesInDoubles(tax: TaxProblem, security: TaxSecurity, sold: number, places: number, totals: Totals<number>): LotSale[] | null {
   const sales: LotSale[] = [];
   let left = sold;
-  for (const lot of security.lots) {
+  for (let j = 0; j < security.count; j++) {
     if (left === 0) break;
+    const lot = lotAt(tax, security, j);
     const quantity = Math.min(left, lot.quantity);
     left -= quantity;
     const gain = lot.gain * quantity;
-    const tax = lot.rate * gain;
+    const owed = lot.rate * gain;
     if (lot.term === 'short') {
       if (gain >= 0) totals.shortGain += gain;
       else totals.shortLoss -= gain;
     } else if (gain >= 0) totals.longGain += gain;
     else totals.longLoss -= gain;
-    totals.tax += tax;
+    totals.tax += owed;
     // The tax sum is signed: a partial sum out of range could come back into it inexact.
-    if (!Number.isSafeInteger(gain) || !Number.isSafeInteger(tax) || !safeTotals(totals)) return null;
+    if (!Number.isSafeInteger(gain) || !Number.isSafeInteger(owed) || !safeTotals(totals)) return null;
     sales.push(lotSale(lot, quantity, gain, places));
   }
   if (left > 0) unsellable(sold);
@@ -63,11 +64,12 @@ function lotSalesInDoubles(security: TaxSecurity, sold: number, places: number, 
 }
 
 /** As {@link lotSalesInDoubles}, in BigInt. */
-function lotSalesInBigInt(security: TaxSecurity, sold: number, places: number, totals: Totals<bigint>): LotSale[] {
+function lotSalesInBigInt(tax: TaxProblem, security: TaxSecurity, sold: number, places: number, totals: Totals<bigint>): LotSale[] {
   const sales: LotSale[] = [];
   let left = sold;
-  for (const lot of security.lots) {
+  for (let j = 0; j < security.count; j++) {
     if (left === 0) break;
+    const lot = lotAt(tax, security, j);
     const quantity = Math.min(left, lot.quantity);
     left -= quantity;
     const gain = BigInt(lot.gain) * BigInt(quantity);
@@ -100,11 +102,11 @@ function safeTotals(totals: Totals<number>): boolean {
 }
 
 /** Fills every sell's lots; the totals, in doubles when all of it was exact in doubles. */
-function allocate(sells: readonly Sell[], places: number): Totals<number> | Totals<bigint> {
+function allocate(tax: TaxProblem, sells: readonly Sell[], places: number): Totals<number> | Totals<bigint> {
   const totals: Totals<number> = { shortGain: 0, shortLoss: 0, longGain: 0, longLoss: 0, tax: 0 };
   let exact = true;
   for (const sell of sells) {
-    const sales = lotSalesInDoubles(sell.lots, sell.sold, places, totals);
+    const sales = lotSalesInDoubles(tax, sell.lots, sell.sold, places, totals);
     if (sales === null) {
       exact = false;
       break;
@@ -113,7 +115,7 @@ function allocate(sells: readonly Sell[], places: number): Totals<number> | Tota
   }
   if (exact) return totals;
   const big: Totals<bigint> = { shortGain: 0n, shortLoss: 0n, longGain: 0n, longLoss: 0n, tax: 0n };
-  for (const sell of sells) sell.trade.lots = lotSalesInBigInt(sell.lots, sell.sold, places, big);
+  for (const sell of sells) sell.trade.lots = lotSalesInBigInt(tax, sell.lots, sell.sold, places, big);
   return big;
 }
 
@@ -135,7 +137,7 @@ export function taxOutcome(problem: ScaledProblem, tax: TaxProblem, quantities: 
     sells.push({ trade, lots, sold: security.current - (quantities[i] as number) });
   }
   const places = tax.gainPlaces;
-  const totals = allocate(sells, places);
+  const totals = allocate(tax, sells, places);
   return {
     shortTermGain: scaledText(totals.shortGain, places),
     shortTermLoss: scaledText(totals.shortLoss, places),

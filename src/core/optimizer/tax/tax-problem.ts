@@ -14,7 +14,7 @@
  */
 import { InvalidInput } from '../../../errors/index.js';
 import { POW10, type FixedDecimal } from '../../money/fixed-point.js';
-import type { LotRange, RawTax } from './read-tax.js';
+import type { LotRange, RawLots, RawTax } from './read-tax.js';
 
 /**
  * What the tax side reads of the scaled problem (`ScaledProblem` has it; named here so that
@@ -34,7 +34,7 @@ interface ScaledHolding {
   current: number;
 }
 
-/** One sellable lot of the scaled tax problem. */
+/** One sellable lot of the scaled tax problem, as the derivation reads it ({@link lotAt}). */
 export interface ScaledLot {
   lotId: string;
   quantity: number;
@@ -47,14 +47,43 @@ export interface ScaledLot {
   rate: number;
 }
 
-/** Per security: its sellable lots in sale order, and what the wash-sale rules bar. */
+/**
+ * Per security: its sellable lots in sale order, and what the wash-sale rules bar. The search
+ * reads only costs and cumulative quantities, through {@link cumShares}, {@link cumTax} and
+ * {@link shareCost}; a lot's id, gain and term are read back from the book's lots when a sell is
+ * derived ({@link lotAt}). The arrays are the book's, shared by all its securities (one
+ * allocation each per book, not per security or per lot); a security reads its own stretch.
+ */
 export interface TaxSecurity {
-  lots: ScaledLot[];
-  /** Cumulative shares and objective cost after each lot: cum[j] = Σ quantity of lots [0, j). */
-  cumQuantity: number[];
-  cumCost: number[];
+  /** Sellable lots. */
+  count: number;
+  /** Lot j < count in sale order is lot `sale[first + j]` of the book; one share of it costs `cost[first + j]`. */
+  first: number;
+  sale: Int32Array;
+  cost: Float64Array;
+  /** Shares and objective cost of the first j ≤ count lots in sale order, at `cum…[cumFirst + j]`. */
+  cumFirst: number;
+  cumQuantity: Float64Array;
+  cumCost: Float64Array;
   /** Shares in lots that may not be sold (bought within the window, at a loss now). */
   blocked: number;
+  /** The security's price at 10^gainPlaces. */
+  price: number;
+}
+
+/** Shares in the first `j` lots of `security` in sale order. */
+export function cumShares(security: TaxSecurity, j: number): number {
+  return security.cumQuantity[security.cumFirst + j] as number;
+}
+
+/** Objective cost of selling the first `j` lots of `security` in sale order whole. */
+export function cumTax(security: TaxSecurity, j: number): number {
+  return security.cumCost[security.cumFirst + j] as number;
+}
+
+/** Objective cost of one share of lot `j` of `security` in sale order. */
+export function shareCost(security: TaxSecurity, j: number): number {
+  return security.cost[security.first + j] as number;
 }
 
 /** The tax side of a problem. `securities` is aligned with `problem.securities`. */
@@ -69,6 +98,11 @@ export interface TaxProblem {
   gainPlaces: number;
   ratePlaces: number;
   harvestLosses: boolean;
+  /** The book's lots as read, and what places a lot in a term and a rate. */
+  lots: RawLots;
+  longTermDays: number;
+  shortRate: number;
+  longRate: number;
 }
 
 const SAFE = 2 ** 52;
@@ -81,36 +115,6 @@ function at(value: FixedDecimal, places: number): number {
   const scaled = value.value * (POW10[places - value.places] ?? Number.POSITIVE_INFINITY);
   if (!Number.isSafeInteger(scaled)) tooLarge();
   return scaled;
-}
-
-function saleOrder(a: ScaledLot, b: ScaledLot): number {
-  if (a.cost !== b.cost) return a.cost - b.cost;
-  const taxA = a.rate * a.gain;
-  const taxB = b.rate * b.gain;
-  if (taxA !== taxB) return taxA - taxB;
-  if (a.term !== b.term) return a.term === 'long' ? -1 : 1;
-  return a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : 0;
-}
-
-/** Lots per holding up to which an insertion sort beats `Array.prototype.sort` calling back into the comparator. */
-const INSERTION_SORT_MAX = 32;
-
-/** Sorts `lots` into sale order (a total order: lot ids are unique within a holding). */
-function sortForSale(lots: ScaledLot[]): void {
-  if (lots.length > INSERTION_SORT_MAX) {
-    lots.sort(saleOrder);
-    return;
-  }
-  for (let i = 1; i < lots.length; i++) {
-    const lot = lots[i] as ScaledLot;
-    let j = i - 1;
-    // The cost decides almost every comparison; the whole order only breaks its ties.
-    while (j >= 0 && ((lots[j] as ScaledLot).cost > lot.cost || ((lots[j] as ScaledLot).cost === lot.cost && saleOrder(lots[j] as ScaledLot, lot) > 0))) {
-      lots[j + 1] = lots[j] as ScaledLot;
-      j--;
-    }
-    lots[j + 1] = lot;
-  }
 }
 
 interface Scales {
@@ -129,11 +133,92 @@ function digitsAt(value: number, places: number, to: number): number {
   return scaled;
 }
 
-/** The lots [start, end) of `raw.lots` of a security priced `price` × 10^gainPlaces, in sale order. */
-function taxSecurity(raw: RawTax, range: LotRange, price: number, scales: Scales): TaxSecurity {
-  const { lotId, quantity, costValue, costPlaces, heldDays } = raw.lots;
-  const lots: ScaledLot[] = [];
+/** Lots per holding up to which they are sorted by insertion rather than by `Array.prototype.sort`. */
+const INSERTION_SORT_MAX = 32;
+
+/** The book's sale order being built: lot indices and costs per share, and what breaks cost ties. */
+interface SaleKeys {
+  sale: Int32Array;
+  cost: Float64Array;
+  /** Real tax per share (rate × gain) of the lot at each position; a scratch array, reused. */
+  tax: Float64Array;
+  lots: RawLots;
+  longTermDays: number;
+}
+
+/** Scratch for {@link SaleKeys.tax}: only read while a holding is sorted, so one serves every book. */
+let taxScratch = new Float64Array(1024);
+
+/**
+ * At equal objective cost, whether a lot with real tax `taxA` per share (index `lotA` in the book)
+ * is sold after one with `taxB` (`lotB`): the larger tax later (the largest loss first), then
+ * short-term after long-term, then by lot id (unique within a holding, so the order is total).
+ */
+function tieAfter(keys: SaleKeys, taxA: number, lotA: number, taxB: number, lotB: number): boolean {
+  if (taxA !== taxB) return taxA > taxB;
+  const longA = (keys.lots.heldDays[lotA] as number) > keys.longTermDays;
+  const longB = (keys.lots.heldDays[lotB] as number) > keys.longTermDays;
+  if (longA !== longB) return longB;
+  return (keys.lots.lotId[lotA] as string) > (keys.lots.lotId[lotB] as string);
+}
+
+/** Puts positions [from, to) of `keys` in sale order: ascending objective cost, ties by {@link tieAfter}. */
+function sortForSale(keys: SaleKeys, from: number, to: number): void {
+  const { sale, cost, tax } = keys;
+  if (to - from > INSERTION_SORT_MAX) {
+    const byPosition = (a: number, b: number): number => {
+      if (cost[a] !== cost[b]) return (cost[a] as number) - (cost[b] as number);
+      if (a === b) return 0;
+      return tieAfter(keys, tax[a] as number, sale[a] as number, tax[b] as number, sale[b] as number) ? 1 : -1;
+    };
+    const positions = Array.from({ length: to - from }, (_, j) => from + j).sort(byPosition);
+    const [s, c, t] = [sale.slice(from, to), cost.slice(from, to), tax.slice(from, to)];
+    for (let j = 0; j < positions.length; j++) {
+      const at = (positions[j] as number) - from;
+      sale[from + j] = s[at] as number;
+      cost[from + j] = c[at] as number;
+      tax[from + j] = t[at] as number;
+    }
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const k = sale[i] as number;
+    const c = cost[i] as number;
+    const t = tax[i] as number;
+    let j = i - 1;
+    // The cost decides almost every comparison; the rest of the order only breaks its ties.
+    while (j >= from && ((cost[j] as number) > c || ((cost[j] as number) === c && tieAfter(keys, tax[j] as number, sale[j] as number, t, k)))) {
+      sale[j + 1] = sale[j] as number;
+      cost[j + 1] = cost[j] as number;
+      tax[j + 1] = tax[j] as number;
+      j--;
+    }
+    sale[j + 1] = k;
+    cost[j + 1] = c;
+    tax[j + 1] = t;
+  }
+}
+
+/** The book-wide arrays every {@link TaxSecurity} of a problem shares. */
+interface BookArrays {
+  keys: SaleKeys;
+  cumQuantity: Float64Array;
+  cumCost: Float64Array;
+  /** Next free position of the cumulative arrays. */
+  cumNext: number;
+  /** Σ |cost| × quantity of every sellable lot so far (with the drift bound: must stay exact). */
+  bound: number;
+}
+
+/**
+ * The lots [start, end) of the book of a security priced `price` × 10^gainPlaces: its sellable
+ * lots put in sale order at positions [start, start + count) of the book's arrays.
+ */
+function taxSecurity(raw: RawTax, range: LotRange, price: number, scales: Scales, book: BookArrays): TaxSecurity {
+  const { quantity, costValue, costPlaces, heldDays } = raw.lots;
+  const { sale, cost, tax } = book.keys;
   let blocked = 0;
+  let next = range.start;
   for (let k = range.start; k < range.end; k++) {
     const gain = price - digitsAt(costValue[k] as number, costPlaces[k] as number, scales.gainPlaces);
     const held = heldDays[k] as number;
@@ -141,29 +226,54 @@ function taxSecurity(raw: RawTax, range: LotRange, price: number, scales: Scales
       blocked += quantity[k] as number;
       continue;
     }
-    const long = held > raw.longTermDays;
-    const rate = long ? scales.longRate : scales.shortRate;
+    const rate = held > raw.longTermDays ? scales.longRate : scales.shortRate;
     const taxed = gain < 0 && !raw.harvestLosses ? 0 : gain;
-    const cost = scales.weight * rate * taxed * scales.taxFactor;
-    if (!Number.isSafeInteger(cost) || Math.abs(cost) * (quantity[k] as number) >= SAFE) tooLarge();
-    lots.push({ lotId: lotId[k] as string, quantity: quantity[k] as number, cost, gain, term: long ? 'long' : 'short', rate });
+    const c = scales.weight * rate * taxed * scales.taxFactor;
+    if (!Number.isSafeInteger(c) || Math.abs(c) * (quantity[k] as number) >= SAFE) tooLarge();
+    sale[next] = k;
+    cost[next] = c;
+    tax[next] = rate * gain;
+    next++;
   }
-  sortForSale(lots);
-  const cumQuantity = [0];
-  const cumCost = [0];
+  sortForSale(book.keys, range.start, next);
+  const cumFirst = book.cumNext;
+  const { cumQuantity, cumCost } = book;
+  cumQuantity[cumFirst] = 0;
+  cumCost[cumFirst] = 0;
   let sold = 0;
-  let cost = 0;
-  for (const lot of lots) {
-    sold += lot.quantity;
-    cost += lot.cost * lot.quantity;
-    cumQuantity.push(sold);
-    cumCost.push(cost);
+  let total = 0;
+  for (let j = range.start; j < next; j++) {
+    const shares = quantity[sale[j] as number] as number;
+    const c = cost[j] as number;
+    sold += shares;
+    total += c * shares;
+    book.bound += Math.abs(c) * shares;
+    cumQuantity[cumFirst + 1 + j - range.start] = sold;
+    cumCost[cumFirst + 1 + j - range.start] = total;
   }
-  return { lots, cumQuantity, cumCost, blocked };
+  book.cumNext = cumFirst + 1 + next - range.start;
+  return { count: next - range.start, first: range.start, sale, cost, cumFirst, cumQuantity, cumCost, blocked, price };
 }
 
-/** Scales the tax part of a problem; throws InvalidInput when it cannot be solved exactly. */
-export function buildTaxProblem(problem: ScaledBase, raw: RawTax): TaxProblem {
+/** Lot `j` (in sale order) of `security`, with its id, gain and term read back from the book's lots. */
+export function lotAt(tax: TaxProblem, security: TaxSecurity, j: number): ScaledLot {
+  const k = security.sale[security.first + j] as number;
+  const long = (tax.lots.heldDays[k] as number) > tax.longTermDays;
+  return {
+    lotId: tax.lots.lotId[k] as string,
+    quantity: tax.lots.quantity[k] as number,
+    cost: shareCost(security, j),
+    gain: security.price - digitsAt(tax.lots.costValue[k] as number, tax.lots.costPlaces[k] as number, tax.gainPlaces),
+    term: long ? 'long' : 'short',
+    rate: long ? tax.longRate : tax.shortRate,
+  };
+}
+
+/**
+ * Scales the tax part of a problem; throws InvalidInput when it cannot be solved exactly.
+ * `holdingOf[i]` is the index in the input's holdings of security `i`'s holding (-1: not held).
+ */
+export function buildTaxProblem(problem: ScaledBase, raw: RawTax, holdingOf: readonly number[]): TaxProblem {
   const gainPlaces = Math.max(problem.moneyPlaces, raw.lots.maxCostPlaces);
   const ratePlaces = Math.max(raw.shortTermRate.places, raw.longTermRate.places);
   const driftPlaces = problem.weightPlaces + problem.moneyPlaces;
@@ -179,32 +289,51 @@ export function buildTaxProblem(problem: ScaledBase, raw: RawTax): TaxProblem {
     longRate: at(raw.longTermRate, ratePlaces),
   };
   const priceFactor = POW10[gainPlaces - problem.moneyPlaces] as number;
-  // Every drift term is at most 3·MV in total (targets, holdings and buys each at most MV).
-  let bound = 3 * problem.marketValue * problem.weightScale * driftFactor;
+  const count = raw.lots.count;
+  if (taxScratch.length < count) taxScratch = new Float64Array(2 * count);
+  const book: BookArrays = {
+    keys: { sale: new Int32Array(count), cost: new Float64Array(count), tax: taxScratch, lots: raw.lots, longTermDays: raw.longTermDays },
+    cumQuantity: new Float64Array(count + raw.lots.ranges.length),
+    cumCost: new Float64Array(count + raw.lots.ranges.length),
+    cumNext: 0,
+    // Every drift term is at most 3·MV in total (targets, holdings and buys each at most MV).
+    bound: 3 * problem.marketValue * problem.weightScale * driftFactor,
+  };
   // Filled by push, so the search reads packed arrays.
   const securities: (TaxSecurity | null)[] = [];
   const noBuy: boolean[] = [];
-  for (const security of problem.securities) {
+  for (let i = 0; i < problem.securities.length; i++) {
+    const security = problem.securities[i] as ScaledHolding;
     noBuy.push(raw.washBlocked.size > 0 && raw.washBlocked.has(security.id));
-    const range = raw.lots.byId.get(security.id);
-    if (range === undefined) {
+    const holding = holdingOf[i] as number;
+    const range = holding < 0 ? null : raw.lots.ranges[holding];
+    if (range === null || range === undefined) {
       securities.push(null);
       continue;
     }
-    const scaled = taxSecurity(raw, range, security.price * priceFactor, scales);
-    for (const lot of scaled.lots) bound += Math.abs(lot.cost) * lot.quantity;
-    securities.push(scaled);
+    securities.push(taxSecurity(raw, range, security.price * priceFactor, scales, book));
   }
-  if (!(bound < SAFE)) tooLarge();
-  return { securities, noBuy, objectivePlaces, driftFactor, gainPlaces, ratePlaces, harvestLosses: raw.harvestLosses };
+  if (!(book.bound < SAFE)) tooLarge();
+  return {
+    securities,
+    noBuy,
+    objectivePlaces,
+    driftFactor,
+    gainPlaces,
+    ratePlaces,
+    harvestLosses: raw.harvestLosses,
+    lots: raw.lots,
+    longTermDays: raw.longTermDays,
+    shortRate: scales.shortRate,
+    longRate: scales.longRate,
+  };
 }
 
 /** Objective cost of selling the first `k` shares in sale order (0 when k ≤ 0). */
 export function taxOfSelling(security: TaxSecurity | null, k: number): number {
   if (security === null || k <= 0) return 0;
-  const { lots, cumQuantity, cumCost } = security;
   let j = 0;
-  while (j < lots.length && (cumQuantity[j + 1] as number) <= k) j++;
-  if (j === lots.length) return cumCost[j] as number;
-  return (cumCost[j] as number) + (k - (cumQuantity[j] as number)) * (lots[j] as ScaledLot).cost;
+  while (j < security.count && cumShares(security, j + 1) <= k) j++;
+  if (j === security.count) return cumTax(security, j);
+  return cumTax(security, j) + (k - cumShares(security, j)) * shareCost(security, j);
 }
