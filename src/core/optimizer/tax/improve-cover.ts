@@ -10,8 +10,8 @@
  * security the LP would keep giving up fewer units, another covering the rest) until no move helps.
  * Only the objective is compared here; the search still breaks ties on trades and turnover.
  */
-import { allowedAt, costAt } from './security-cost.js';
-import { firstAllowedFrom, greedyCover, keyOf, type Item, type Root } from './tax-cut-root.js';
+import { allowedAt } from './security-cost.js';
+import { firstAllowedFrom, gainAt, greedyCover, keyOf, type Item, type Root } from './tax-cut-root.js';
 
 /** Rounds of single-security moves; each that changes nothing ends them. */
 const POLISH_ROUNDS = 8;
@@ -23,10 +23,6 @@ const PAIR_ROUNDS = 16;
  * otherwise take longer than the search it is meant to shorten.
  */
 const PAIR_EVALUATIONS = 200_000;
-
-function gainAt(item: Item, d: number): number {
-  return costAt(item.p, item.p.best - d) - item.baseCost;
-}
 
 /**
  * Moves each security of `counts` (a cover of `need`) to its cheapest allowed count in its domain
@@ -98,24 +94,22 @@ function pairMove(items: Item[], counts: Int32Array, need: number, lambda: numbe
         const dk = counts[k] as number;
         const least = firstAllowedFrom(item, Math.max(0, Math.ceil((need - (left - dk * item.unit)) / item.unit)));
         if (least < 0) continue;
-        const consider = (y: number): void => {
-          if (y === dk || !allowedAt(item.p, item.p.best - y)) return;
+        // The least covering count, then the stops past it.
+        for (let s = -1; s < item.stops.length; s++) {
+          const y = s < 0 ? least : (item.stops[s] as number);
+          if ((s >= 0 && y <= least) || y === dk || !allowedAt(item.p, item.p.best - y)) continue;
           budget.left--;
           const delta = dropped + gainAt(item, y) - (base[k] as number);
           if (delta < bestDelta) {
             bestDelta = delta;
             move = [j, x, k, y];
           }
-        };
-        consider(least);
-        for (const y of item.stops) if (y > least) consider(y);
+        }
       }
     }
   }
-  // Assigned inside a closure, which the compiler does not follow.
-  const made = move as [number, number, number, number] | null;
-  if (made === null) return false;
-  const [j, x, k, y] = made;
+  if (move === null) return false;
+  const [j, x, k, y] = move;
   counts[j] = x;
   counts[k] = y;
   return true;

@@ -59,7 +59,8 @@ export function safeCeil(value: number, size: number): number {
   return Math.ceil(value - 1e-11 * size - 1e-9);
 }
 
-function gainAt(item: Item, d: number): number {
+/** g(d): what giving up `d` units of `item` adds to the objective. */
+export function gainAt(item: Item, d: number): number {
   return costAt(item.p, item.p.best - d) - item.baseCost;
 }
 
